@@ -1,0 +1,106 @@
+import Foundation
+
+/// Reading a bundle back, refusing anything newer, damaged or inconsistent.
+extension ModelBundle {
+    /// Loads and verifies the bundle in directory `path`.
+    public static func load(from path: String) throws -> ModelBundle {
+        let directory = URL(fileURLWithPath: path)
+        let manifestURL = directory.appendingPathComponent(manifestFile)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue,
+              FileManager.default.fileExists(atPath: manifestURL.path)
+        else { throw ModelBundleError.notFound(path: path) }
+        let manifestData = try read(manifestURL)
+        let manifest = try decodeManifest(manifestData, path: manifestURL.path)
+
+        var contents: [String: Data] = [:]
+        for name in [weightsFile, vocabularyFile] {
+            let url = directory.appendingPathComponent(name)
+            guard let digest = manifest.files[name] else {
+                throw ModelBundleError.invalidManifest(path: manifestURL.path, reason: "no checksum for \(name)")
+            }
+            guard FileManager.default.fileExists(atPath: url.path) else { throw ModelBundleError.missingFile(path: url.path) }
+            let data = try read(url)
+            guard data.count == digest.bytes else {
+                throw ModelBundleError.truncated(path: url.path, expected: digest.bytes, found: data.count)
+            }
+            guard SHA256.hexDigest(of: [UInt8](data)) == digest.sha256 else { throw ModelBundleError.checksumMismatch(path: url.path) }
+            contents[name] = data
+        }
+        let weightsPath = directory.appendingPathComponent(weightsFile).path
+        let hyperparameters = manifest.hyperparameters
+        let decoded = try WeightsCodec.decode(
+            contents[weightsFile] ?? Data(), dimension: hyperparameters.dimension, classes: manifest.labels.count,
+            rows: manifest.features.rows, path: weightsPath)
+        let vocabulary = try decodeVocabulary(contents[vocabularyFile] ?? Data(), minCount: manifest.features.vocabularyMinCount,
+                                              path: directory.appendingPathComponent(vocabularyFile).path)
+        let classifier = NGramClassifier(
+            hyperparameters: hyperparameters, labels: manifest.labels, vocabulary: vocabulary,
+            table: FeatureTable(ids: decoded.ids), featureWeights: decoded.featureWeights,
+            embeddings: decoded.embeddings, output: decoded.output, bias: decoded.bias,
+            unknownThreshold: manifest.unknownThreshold)
+        return ModelBundle(manifest: manifest, classifier: classifier)
+    }
+
+    init(manifest: ModelManifest, classifier: NGramClassifier) {
+        self.manifest = manifest
+        self.classifier = classifier
+    }
+
+    static func decodeManifest(_ data: Data, path: String) throws -> ModelManifest {
+        // Check the version first, so a newer bundle gets "upgrade" rather than a decoding error.
+        struct VersionProbe: Decodable {
+            var formatVersion: Int?
+            var modelKind: String?
+            enum CodingKeys: String, CodingKey { case formatVersion = "format_version", modelKind = "model_kind" }
+        }
+        let probe: VersionProbe
+        do { probe = try JSONDecoder().decode(VersionProbe.self, from: data) } catch {
+            throw ModelBundleError.invalidManifest(path: path, reason: "not JSON (\((error as? DecodingError)?.readableDescription ?? "\(error)"))")
+        }
+        guard let version = probe.formatVersion else {
+            throw ModelBundleError.invalidManifest(path: path, reason: "missing field 'format_version'")
+        }
+        guard version <= ModelManifest.currentFormatVersion else {
+            throw ModelBundleError.newerFormat(path: path, found: version, supported: ModelManifest.currentFormatVersion)
+        }
+        guard probe.modelKind == ModelManifest.ngramKind else {
+            throw ModelBundleError.unsupportedKind(path: path, kind: probe.modelKind ?? "(none)")
+        }
+        let manifest: ModelManifest
+        do { manifest = try JSONDecoder().decode(ModelManifest.self, from: data) } catch let error as DecodingError {
+            throw ModelBundleError.invalidManifest(path: path, reason: error.readableDescription)
+        }
+        let problems = manifest.hyperparameters.validationProblems()
+        guard problems.isEmpty else {
+            throw ModelBundleError.invalidManifest(path: path, reason: problems.joined(separator: "; "))
+        }
+        let labels = manifest.labels
+        guard !labels.classes.isEmpty, labels.displayNames.count == labels.count, labels.counts.count == labels.count else {
+            throw ModelBundleError.invalidManifest(path: path, reason: "the label lists are empty or of different lengths")
+        }
+        return manifest
+    }
+
+    static func decodeVocabulary(_ data: Data, minCount: Int, path: String) throws -> Vocabulary {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ModelBundleError.inconsistent(path: path, reason: "not UTF-8")
+        }
+        var words: [String] = [], counts: [Int] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() where !line.hasPrefix("#") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 2, let count = Int(fields[1]) else {
+                throw ModelBundleError.inconsistent(path: path, reason: "line \(index + 1) is not word<TAB>count")
+            }
+            words.append(String(fields[0]))
+            counts.append(count)
+        }
+        return Vocabulary(words: words, counts: counts, minCount: minCount)
+    }
+
+    static func read(_ url: URL) throws -> Data {
+        do { return try Data(contentsOf: url) } catch {
+            throw ModelBundleError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+    }
+}

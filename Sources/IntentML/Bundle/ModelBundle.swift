@@ -1,0 +1,98 @@
+import Foundation
+
+/// A trained model on disk: a directory with `manifest.json`, `weights.bin` and `vocabulary.txt`.
+///
+/// Writing is atomic: the bundle is written to a temporary sibling directory, flushed, and renamed into
+/// place, so a reader sees the old bundle or the new one, never a half-written one. Loading checks the
+/// format version, the size and sha256 of every file, and the consistency of the weights with the
+/// manifest before building the model.
+public struct ModelBundle: Sendable {
+    public static let manifestFile = "manifest.json"
+    public static let weightsFile = "weights.bin"
+    public static let vocabularyFile = "vocabulary.txt"
+
+    public var manifest: ModelManifest
+    public var classifier: NGramClassifier
+
+    /// Wraps a trained classifier with its manifest; the version is derived from the weights.
+    public init(
+        classifier: NGramClassifier, name: String, toolVersion: String, seed: UInt64, threads: Int,
+        trainingData: ModelManifest.TrainingData, metrics: [String: Double], createdAt: Date = Date()
+    ) {
+        let weights = WeightsCodec.encode(classifier)
+        let vocabulary = ModelBundle.encodeVocabulary(classifier.extractor.vocabulary)
+        let weightsDigest = SHA256.hexDigest(of: [UInt8](weights))
+        let hyperparameters = classifier.hyperparameters
+        manifest = ModelManifest(
+            formatVersion: ModelManifest.currentFormatVersion, modelKind: ModelManifest.ngramKind, name: name,
+            version: String(weightsDigest.prefix(12)), createdAt: ISO8601DateFormatter().string(from: createdAt),
+            toolVersion: toolVersion, hyperparameters: hyperparameters, seed: seed, threads: threads,
+            labels: classifier.labels, unknownThreshold: classifier.unknownThreshold,
+            features: .init(
+                hashBuckets: hyperparameters.hashBuckets, wordNgrams: hyperparameters.wordNgrams,
+                charNgramMin: hyperparameters.charNgramMin, charNgramMax: hyperparameters.charNgramMax,
+                vocabularySize: classifier.extractor.vocabulary.count,
+                vocabularyMinCount: classifier.extractor.vocabulary.minCount, rows: classifier.table.count),
+            trainingData: trainingData, metrics: metrics,
+            files: [
+                ModelBundle.weightsFile: .init(sha256: weightsDigest, bytes: weights.count),
+                ModelBundle.vocabularyFile: .init(sha256: SHA256.hexDigest(of: [UInt8](vocabulary)), bytes: vocabulary.count),
+            ])
+        self.classifier = classifier
+    }
+
+    /// Writes the bundle atomically to `path` (a directory), replacing any bundle already there.
+    public func write(to path: String) throws {
+        let destination = URL(fileURLWithPath: path).standardizedFileURL
+        let parent = destination.deletingLastPathComponent()
+        let fileManager = FileManager.default
+        let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(UUID().uuidString)")
+        do {
+            try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+            try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try ModelBundle.writeDurably(encoder.encode(manifest), to: staging.appendingPathComponent(ModelBundle.manifestFile))
+            try ModelBundle.writeDurably(WeightsCodec.encode(classifier), to: staging.appendingPathComponent(ModelBundle.weightsFile))
+            try ModelBundle.writeDurably(
+                ModelBundle.encodeVocabulary(classifier.extractor.vocabulary),
+                to: staging.appendingPathComponent(ModelBundle.vocabularyFile))
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            throw ModelBundleError.writeFailed(path: path, reason: error.localizedDescription)
+        }
+        // A directory cannot be renamed over a non-empty one: move the old bundle aside first, then
+        // delete it once the new one is in place.
+        var retired: URL?
+        if fileManager.fileExists(atPath: destination.path) {
+            let aside = parent.appendingPathComponent(".\(destination.lastPathComponent).old-\(UUID().uuidString)")
+            do { try fileManager.moveItem(at: destination, to: aside) } catch {
+                try? fileManager.removeItem(at: staging)
+                throw ModelBundleError.writeFailed(path: path, reason: "cannot move the existing bundle aside: \(error.localizedDescription)")
+            }
+            retired = aside
+        }
+        do { try fileManager.moveItem(at: staging, to: destination) } catch {
+            if let retired { try? fileManager.moveItem(at: retired, to: destination) }
+            try? fileManager.removeItem(at: staging)
+            throw ModelBundleError.writeFailed(path: path, reason: error.localizedDescription)
+        }
+        if let retired { try? fileManager.removeItem(at: retired) }
+    }
+
+    static func writeDurably(_ data: Data, to url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+    }
+
+    static func encodeVocabulary(_ vocabulary: Vocabulary) -> Data {
+        var text = "# word<TAB>count, min_count=\(vocabulary.minCount)\n"
+        for (word, count) in zip(vocabulary.words, vocabulary.counts) { text += "\(word)\t\(count)\n" }
+        return Data(text.utf8)
+    }
+}

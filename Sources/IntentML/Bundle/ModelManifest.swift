@@ -1,0 +1,84 @@
+/// The `manifest.json` of a model bundle: everything about a model except its weights.
+///
+/// The JSON is a contract with other tools and with older and newer versions of `intent`, so its keys are
+/// spelled out (snake_case) and its `format_version` is checked on load.
+public struct ModelManifest: Codable, Sendable, Equatable {
+    /// The bundle layout this version of the library writes and reads.
+    public static let currentFormatVersion = 1
+    /// The model kind of the n-gram classifier.
+    public static let ngramKind = "ngram"
+
+    /// Hashing and vocabulary parameters, enough to reproduce the features of a sentence.
+    public struct Features: Codable, Sendable, Equatable {
+        public var hashing = "fnv1a-64+splitmix64"
+        public var hashBuckets: UInt32
+        public var wordNgrams: Int
+        public var charNgramMin: Int
+        public var charNgramMax: Int
+        public var vocabularySize: Int
+        public var vocabularyMinCount: Int
+        /// Feature ids seen in training, each with an embedding row.
+        public var rows: Int
+
+        enum CodingKeys: String, CodingKey {
+            case hashing, rows
+            case hashBuckets = "hash_buckets", wordNgrams = "word_ngrams", charNgramMin = "char_ngram_min"
+            case charNgramMax = "char_ngram_max", vocabularySize = "vocabulary_size", vocabularyMinCount = "vocabulary_min_count"
+        }
+    }
+
+    /// What the model was trained on.
+    public struct TrainingData: Codable, Sendable, Equatable {
+        /// sha256 of the training data files' bytes, in the order given (or of the built-in dataset).
+        public var sha256: String
+        /// The files (or `<built-in>`).
+        public var sources: [String]
+        public var examples: Int
+        public var validationExamples: Int
+        public var outOfDomainExamples: Int
+
+        public init(sha256: String, sources: [String], examples: Int, validationExamples: Int, outOfDomainExamples: Int) {
+            self.sha256 = sha256
+            self.sources = sources
+            self.examples = examples
+            self.validationExamples = validationExamples
+            self.outOfDomainExamples = outOfDomainExamples
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sha256, sources, examples
+            case validationExamples = "validation_examples", outOfDomainExamples = "out_of_domain_examples"
+        }
+    }
+
+    /// Size and checksum of one file of the bundle.
+    public struct FileDigest: Codable, Sendable, Equatable {
+        public var sha256: String
+        public var bytes: Int
+    }
+
+    public var formatVersion: Int
+    public var modelKind: String
+    public var name: String
+    /// Content version: the start of the weights' sha256, so the same weights always get the same version.
+    public var version: String
+    public var createdAt: String
+    public var toolVersion: String
+    public var hyperparameters: Hyperparameters
+    public var seed: UInt64
+    public var threads: Int
+    public var labels: LabelSpace
+    public var unknownThreshold: Float
+    public var features: Features
+    public var trainingData: TrainingData
+    /// Named figures measured at training time (validation accuracy, ...).
+    public var metrics: [String: Double]
+    /// The other files of the bundle by name.
+    public var files: [String: FileDigest]
+
+    enum CodingKeys: String, CodingKey {
+        case name, version, hyperparameters, seed, threads, labels, features, metrics, files
+        case formatVersion = "format_version", modelKind = "model_kind", createdAt = "created_at"
+        case toolVersion = "tool_version", unknownThreshold = "unknown_threshold", trainingData = "training_data"
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import IntentML
+import Testing
+
+/// The `intent` CLI at the process boundary: exit codes, messages, files and output rows.
+@Suite("intent CLI", .serialized)
+struct CommandLineTests {
+    /// One model trained on the built-in dataset, shared by the tests of this suite.
+    static let model: URL = {
+        let directory = IntentProcess.temporaryDirectory().appendingPathComponent("model")
+        _ = try? IntentProcess.run(["train", "--output", directory.path, "--quiet"])
+        return directory
+    }()
+
+    @Test("train on the built-in dataset writes a loadable bundle and reports validation accuracy")
+    func train() throws {
+        let directory = IntentProcess.temporaryDirectory().appendingPathComponent("m")
+        let result = try IntentProcess.run(["train", "--output", directory.path, "--seed", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("validation accuracy"))
+        let bundle = try ModelBundle.load(from: directory.path)
+        #expect(bundle.manifest.trainingData.sources.first?.hasPrefix("<built-in") == true)
+        #expect(bundle.manifest.seed == 3)
+    }
+
+    @Test("predict: one row per input row, in order, identical to the library's answers")
+    func predictRows() throws {
+        let directory = IntentProcess.temporaryDirectory()
+        let sentences = DefaultDataset.examples().map(\.text) + ["", "   ", "zzzz"].filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let input = directory.appendingPathComponent("in.txt")
+        try sentences.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("out.jsonl")
+        let result = try IntentProcess.run(["predict", "--model", Self.model.path, "--input", input.path, "--output", output.path, "--top-k", "2", "--threads", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == sentences.count)
+        let classifier = try ModelBundle.load(from: Self.model.path).classifier
+        for (line, sentence) in zip(lines, sentences) {
+            let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(row?["text"] as? String == sentence)
+            let expected = classifier.predict(sentence, topK: 2)
+            #expect(row?["intent"] as? String == expected.intent)
+            #expect((row?["confidence"] as? Double).map { Float($0) } == expected.confidence)
+            #expect((row?["top_k"] as? [Any])?.count == 2)
+        }
+    }
+
+    @Test("predict reads standard input and writes CSV with a header")
+    func predictStdinCSV() throws {
+        let result = try IntentProcess.run(["predict", "--model", Self.model.path, "--input", "-", "--format", "csv"],
+                                           input: "book a flight, please\nwhat \"time\" is it\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.first == "text,intent,confidence,unknown,top_k")
+        #expect(lines[1].hasPrefix("\"book a flight, please\","))
+        #expect(lines[2].hasPrefix("\"what \"\"time\"\" is it\","))
+    }
+
+    @Test("evaluate --format json has the contract fields, and --min-accuracy gates with exit 3")
+    func evaluateJSON() throws {
+        let directory = IntentProcess.temporaryDirectory()
+        let ood = directory.appendingPathComponent("ood.txt")
+        try DefaultDataset.oodSentences.joined(separator: "\n").write(to: ood, atomically: true, encoding: .utf8)
+        let report = directory.appendingPathComponent("report.html")
+        let result = try IntentProcess.run(["evaluate", "--model", Self.model.path, "--ood", ood.path, "--format", "json", "--report", report.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+        for key in ["accuracy", "accuracy_exact_string", "macro_f1", "n"] { #expect(json[key] != nil, "missing \(key)") }
+        let oodSection = json["ood"] as? [String: Any] ?? [:]
+        #expect(oodSection["auroc"] != nil && oodSection["rejected_at_95_kept"] != nil)
+        let html = try String(contentsOf: report, encoding: .utf8)
+        // Self-contained: charts inline, nothing fetched (the SVG namespace URI is an identifier, not a fetch).
+        #expect(html.contains("<svg"))
+        for fetch in ["src=\"http", "href=\"http", "<link", "<script src", "@import", "url(http"] {
+            #expect(!html.contains(fetch), "report references \(fetch)")
+        }
+
+        let gate = try IntentProcess.run(["evaluate", "--model", Self.model.path, "--min-accuracy", "1.01"])
+        #expect(gate.status != 0)
+        let failing = try IntentProcess.run(["evaluate", "--model", Self.model.path, "--min-accuracy", "0.0", "--threshold", "1"])
+        #expect(failing.status == 0)
+    }
+
+    @Test("bad input: a clear message naming the problem and a non-zero exit", arguments: [
+        (["train", "--data", "/nonexistent/train.tsv", "--output", "/tmp/x"], "/nonexistent/train.tsv"),
+        (["predict", "--model", "/nonexistent/model", "--input", "-"], "intent train"),
+        (["train", "--threads", "0"], "--threads"),
+        (["predict", "--model", "models/x", "--input", "-", "--top-k", "0"], "--top-k"),
+        (["evaluate", "--format", "xml"], "xml"),
+    ])
+    func badInput(arguments: [String], mentions: String) throws {
+        let result = try IntentProcess.run(arguments, input: "")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(mentions), "stderr: \(result.stderr)")
+    }
+
+    @Test("a bad row in the training data is reported with file and line")
+    func badTrainingRow() throws {
+        let directory = IntentProcess.temporaryDirectory()
+        let data = directory.appendingPathComponent("train.tsv")
+        try "book a flight\tbook_flight\nno label here\n".write(to: data, atomically: true, encoding: .utf8)
+        let result = try IntentProcess.run(["train", "--data", data.path, "--output", directory.appendingPathComponent("m").path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("train.tsv:2"), "stderr: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("m").path))
+    }
+}

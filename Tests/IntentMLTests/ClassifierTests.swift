@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import IntentML
+
+@Suite("N-gram classifier")
+struct ClassifierTests {
+    static func smallHyperparameters() -> Hyperparameters {
+        var hyperparameters = Hyperparameters()
+        hyperparameters.dimension = 16
+        hyperparameters.epochs = 20
+        return hyperparameters
+    }
+
+    @Test("same seed and one thread give the same weights bit for bit; another seed does not")
+    func determinism() throws {
+        let data = DefaultDataset.examples()
+        let first = try NGramTrainer(hyperparameters: Self.smallHyperparameters(), seed: 11).train(data)
+        let second = try NGramTrainer(hyperparameters: Self.smallHyperparameters(), seed: 11).train(data)
+        let other = try NGramTrainer(hyperparameters: Self.smallHyperparameters(), seed: 12).train(data)
+        #expect(WeightsCodec.encode(first) == WeightsCodec.encode(second))
+        #expect(WeightsCodec.encode(first) != WeightsCodec.encode(other))
+    }
+
+    @Test("learns the built-in multilingual dataset and generalises to held-out sentences")
+    func learnsDefaultDataset() throws {
+        let (train, validation) = DatasetSplit.stratified(DefaultDataset.examples(), validationFraction: 0.2, seed: 5)
+        let model = try NGramTrainer(hyperparameters: Hyperparameters(), seed: 1).train(train)
+        let correct = validation.filter { model.predict($0.text).labels == $0.labels }.count
+        // Chance is about 1/10; a working model gets most held-out sentences in every language right.
+        #expect(Double(correct) / Double(validation.count) >= 0.7, "\(correct) of \(validation.count)")
+    }
+
+    @Test("a sentence alone and inside a batch get the same answer and confidence")
+    func batchConsistency() throws {
+        let data = DefaultDataset.examples()
+        let model = try NGramTrainer(hyperparameters: Self.smallHyperparameters(), seed: 3).train(data)
+        var shared = NGramClassifier.Scratch()
+        // The shared scratch has held longer and shorter sentences before each one: no state may leak.
+        let inBatch = data.map { model.predict($0.text, topK: 3, scratch: &shared) }
+        for (example, batched) in zip(data, inBatch) {
+            let alone = model.predict(example.text, topK: 3)
+            #expect(alone == batched)
+        }
+    }
+
+    @Test("probabilities sum to one; the prediction is the most probable in-domain class")
+    func probabilities() throws {
+        let model = try NGramTrainer(hyperparameters: Self.smallHyperparameters(), seed: 3).train(DefaultDataset.examples())
+        var scratch = NGramClassifier.Scratch()
+        for text in ["book a flight to paris", "xyzzy qwerty", "", "🙂🙂🙂"] {
+            let prediction = model.predict(text, topK: 100, scratch: &scratch)
+            let sum = scratch.probabilities.reduce(0, +)
+            #expect(abs(sum - 1) < 1e-4)
+            #expect(prediction.confidence.isFinite)
+            #expect(prediction.topK.first?.score == prediction.confidence)
+            #expect(prediction.topK.count == model.labels.classes.filter { $0 != LabelSet.unknownLabel }.count)
+        }
+    }
+
+    @Test("below the threshold, or when <unknown> wins, the answer is <unknown>")
+    func unknownThreshold() throws {
+        var data = DefaultDataset.examples()
+        data += DefaultDataset.oodSentences.map { LabeledExample(text: $0, label: LabelSet.unknownLabel) }
+        var model = try NGramTrainer(hyperparameters: Self.smallHyperparameters(), seed: 3).train(data)
+        #expect(model.labels.unknownIndex != nil)
+        model.unknownThreshold = 1.01
+        let rejected = model.predict(data[0].text)
+        #expect(rejected.isUnknown && rejected.intent == LabelSet.unknownLabel && rejected.labels.isUnknown)
+        model.unknownThreshold = 0
+        #expect(!model.predict(data[0].text).isUnknown)
+    }
+
+    @Test("calibration keeps the requested share without OOD data and separates with it")
+    func calibration() {
+        let inDomain = (1...100).map { ThresholdCalibration.Observation(confidence: Float($0) / 100, correct: true) }
+        // Keep 95 of 100: the threshold is the 6th smallest confidence (0.06 keeps 0.06...1.00).
+        #expect(ThresholdCalibration.threshold(inDomain: inDomain, outOfDomain: [], keepRate: 0.95) == 0.06)
+        #expect(ThresholdCalibration.threshold(inDomain: inDomain, outOfDomain: [], keepRate: 1) == 0)
+        // OOD below 0.3 and in-domain from 0.3 up: the best threshold rejects all OOD and keeps every
+        // in-domain sentence; among equally good thresholds the lowest wins (0.3 is the first candidate
+        // above 0.25 that rejects all three).
+        let separated = inDomain.filter { $0.confidence >= 0.3 }
+        #expect(ThresholdCalibration.threshold(inDomain: separated, outOfDomain: [0.1, 0.2, 0.25], keepRate: 0.9) == 0.3)
+        // 30 OOD sentences at 0.2 would buy the threshold 0.21 (80 kept + 30 rejected beats 100 kept),
+        // rejecting 20% of in-domain sentences; keepRate 0.95 caps it at 0.06.
+        let overlapping = [Float](repeating: 0.2, count: 30)
+        #expect(ThresholdCalibration.threshold(inDomain: inDomain, outOfDomain: overlapping, keepRate: 0.5) == 0.21)
+        #expect(ThresholdCalibration.threshold(inDomain: inDomain, outOfDomain: overlapping, keepRate: 0.95) == 0.06)
+    }
+
+    @Test("invalid hyperparameters and empty data are refused with a message")
+    func trainingErrors() {
+        var bad = Hyperparameters()
+        bad.dimension = 0
+        #expect(throws: TrainingError.self) { try NGramTrainer(hyperparameters: bad).train(DefaultDataset.examples()) }
+        #expect(throws: TrainingError.noExamples) { try NGramTrainer(hyperparameters: Hyperparameters()).train([]) }
+        let onlyUnknown = [LabeledExample(text: "hello", label: "<unknown>")]
+        #expect(throws: TrainingError.noInDomainClasses) { try NGramTrainer(hyperparameters: Hyperparameters()).train(onlyUnknown) }
+    }
+
+    @Test("hyperparameter files: partial fields keep defaults, unknown fields are refused")
+    func hyperparameterDecoding() throws {
+        let partial = try JSONDecoder().decode(Hyperparameters.self, from: Data(#"{"epochs": 7}"#.utf8))
+        #expect(partial.epochs == 7 && partial.dimension == Hyperparameters().dimension)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Hyperparameters.self, from: Data(#"{"epoch": 7}"#.utf8)) }
+        let encoded = try JSONEncoder().encode(Hyperparameters())
+        #expect(try JSONDecoder().decode(Hyperparameters.self, from: encoded) == Hyperparameters())
+    }
+}
+
+@Suite("Explanations")
+struct ExplanationTests {
+    @Test("feature contributions plus the bias add up to the class score")
+    func exactness() throws {
+        let model = try NGramTrainer(hyperparameters: ClassifierTests.smallHyperparameters(), seed: 2).train(DefaultDataset.examples())
+        for text in ["book me a flight to berlin tomorrow", "какая погода в москве", "zz"] {
+            let explanation = model.explain(text)
+            let sum = explanation.features.reduce(explanation.bias) { $0 + $1.contribution }
+            #expect(abs(sum - explanation.score) < 1e-4)
+            let tokenSum = explanation.tokens.reduce(explanation.bias) { $0 + $1.contribution }
+            // Boundary-only n-gram shares (<s>, </s>) go to the tokens they cover, so token shares add up too.
+            #expect(abs(tokenSum - explanation.score) < 1e-3)
+            #expect(explanation.intent == model.predict(text, topK: 1).topK.first?.label)
+        }
+    }
+}

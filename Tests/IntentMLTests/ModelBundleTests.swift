@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import IntentML
+
+@Suite("Model bundles")
+struct ModelBundleTests {
+    static func makeBundle() throws -> ModelBundle {
+        var hyperparameters = Hyperparameters()
+        hyperparameters.dimension = 8
+        hyperparameters.epochs = 5
+        let model = try NGramTrainer(hyperparameters: hyperparameters, seed: 9).train(DefaultDataset.examples())
+        return ModelBundle(
+            classifier: model, name: "test", toolVersion: "test", seed: 9, threads: 1,
+            trainingData: .init(sha256: "00", sources: ["<built-in>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
+            metrics: ["validation_accuracy": 0.5])
+    }
+
+    static func temporaryDirectory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("intentops-test-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("write then load gives the same weights bit for bit and the same answers")
+    func roundTrip() throws {
+        let bundle = try Self.makeBundle()
+        let path = Self.temporaryDirectory() + "/model"
+        try bundle.write(to: path)
+        let loaded = try ModelBundle.load(from: path)
+        #expect(loaded.manifest == bundle.manifest)
+        #expect(WeightsCodec.encode(loaded.classifier) == WeightsCodec.encode(bundle.classifier))
+        for example in DefaultDataset.examples().prefix(30) {
+            #expect(loaded.classifier.predict(example.text, topK: 3) == bundle.classifier.predict(example.text, topK: 3))
+        }
+        // Writing again over an existing bundle replaces it and leaves no temporary files behind.
+        try bundle.write(to: path)
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+        #expect(siblings == ["model"])
+    }
+
+    @Test("a missing directory is reported with how to make one")
+    func missing() {
+        #expect { try ModelBundle.load(from: "/nonexistent/model") } throws: { error in
+            "\(error)".contains("intent train")
+        }
+    }
+
+    @Test("a truncated weights file is refused")
+    func truncated() throws {
+        let path = Self.temporaryDirectory() + "/model"
+        try Self.makeBundle().write(to: path)
+        let weights = path + "/weights.bin"
+        let data = try Data(contentsOf: URL(fileURLWithPath: weights))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: weights))
+        #expect { try ModelBundle.load(from: path) } throws: { error in
+            guard case .truncated? = error as? ModelBundleError else { return false }
+            return "\(error)".contains("truncated")
+        }
+    }
+
+    @Test("a flipped byte fails the checksum")
+    func corrupt() throws {
+        let path = Self.temporaryDirectory() + "/model"
+        try Self.makeBundle().write(to: path)
+        let weights = URL(fileURLWithPath: path + "/weights.bin")
+        var data = try Data(contentsOf: weights)
+        data[data.count - 3] ^= 0x40
+        try data.write(to: weights)
+        #expect(throws: ModelBundleError.checksumMismatch(path: weights.path)) { try ModelBundle.load(from: path) }
+    }
+
+    @Test("a bundle from a newer format version is refused with 'upgrade'")
+    func futureVersion() throws {
+        let path = Self.temporaryDirectory() + "/model"
+        try Self.makeBundle().write(to: path)
+        let manifestURL = URL(fileURLWithPath: path + "/manifest.json")
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any] ?? [:]
+        json["format_version"] = ModelManifest.currentFormatVersion + 1
+        try JSONSerialization.data(withJSONObject: json).write(to: manifestURL)
+        #expect { try ModelBundle.load(from: path) } throws: { error in
+            guard case .newerFormat? = error as? ModelBundleError else { return false }
+            return "\(error)".contains("Upgrade")
+        }
+    }
+
+    @Test("a manifest that is not JSON is refused")
+    func garbageManifest() throws {
+        let path = Self.temporaryDirectory() + "/model"
+        try Self.makeBundle().write(to: path)
+        try Data("{not json".utf8).write(to: URL(fileURLWithPath: path + "/manifest.json"))
+        #expect { try ModelBundle.load(from: path) } throws: { error in
+            guard case .invalidManifest? = error as? ModelBundleError else { return false }
+            return true
+        }
+    }
+
+    @Test("the version is derived from the weights: same weights, same version")
+    func contentVersion() throws {
+        let first = try Self.makeBundle(), second = try Self.makeBundle()
+        #expect(first.manifest.version == second.manifest.version)
+        #expect(first.manifest.version.count == 12)
+    }
+}
