@@ -16,7 +16,7 @@ struct TrainingSource {
         if let data {
             train = try options.examples(at: data)
             sources.append(data)
-            try hash(file: data, into: &hasher)
+            try DatasetFingerprint.update(&hasher, withFile: data)
         } else {
             // The built-in dataset brings its own out-of-domain sentences, so the demo rejects off-topic input.
             train = DefaultDataset.examples()
@@ -30,13 +30,13 @@ struct TrainingSource {
             let records = try outOfDomainExamples(at: ood, options: options)
             train += records
             sources.append(ood)
-            try hash(file: ood, into: &hasher)
+            try DatasetFingerprint.update(&hasher, withFile: ood)
         }
         var validation: [LabeledExample]?
         if let valid {
             validation = try options.examples(at: valid)
             sources.append(valid)
-            try hash(file: valid, into: &hasher)
+            try DatasetFingerprint.update(&hasher, withFile: valid)
         }
         return TrainingSource(train: train, validation: validation, sources: sources, fingerprint: SHA256.hex(hasher.finalize()))
     }
@@ -48,13 +48,5 @@ struct TrainingSource {
             examples.append(LabeledExample(text: record.text, label: LabelSet.unknownLabel, source: record.source))
         }
         return examples
-    }
-
-    private static func hash(file path: String, into hasher: inout SHA256) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return }
-        defer { try? handle.close() }
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            chunk.withUnsafeBytes { hasher.update($0) }
-        }
     }
 }

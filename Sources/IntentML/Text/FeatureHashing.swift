@@ -52,12 +52,4 @@ public enum FeatureHashing {
     static func bucket(_ hash: UInt64, salt: UInt64, buckets: UInt32) -> UInt32 {
         UInt32(truncatingIfNeeded: mix(hash ^ salt) % UInt64(buckets))
     }
-
-    /// The feature id of a word n-gram given the hashes of its words, in order.
-    @inline(__always)
-    static func wordNgramHash<C: Collection>(_ wordHashes: C) -> UInt64 where C.Element == UInt64 {
-        var state = offsetBasis
-        for hash in wordHashes { state = mix(state &+ hash) }
-        return state
-    }
 }
