@@ -22,6 +22,8 @@ for seed in 1 2 3; do
   end=$(now)
   echo "$start $end" > "$work/time-$seed"
   "$bin" evaluate --model "$work/model-$seed" --data "$atis/test.tsv" --ood "$atis/ood_test.tsv" --format json > "$work/eval-$seed.json"
+  # The same model without its <unknown> threshold: what the threshold costs on in-domain test data.
+  "$bin" evaluate --model "$work/model-$seed" --data "$atis/test.tsv" --threshold 0 --format json > "$work/eval-raw-$seed.json"
 done
 python3 - "$work" <<'PY'
 import json, sys
@@ -30,13 +32,17 @@ rows = []
 for seed in (1, 2, 3):
     report = json.load(open(f"{work}/eval-{seed}.json"))
     start, end = map(float, open(f"{work}/time-{seed}").read().split())
+    raw = json.load(open(f"{work}/eval-raw-{seed}.json"))
     rows.append((seed, report["accuracy"], report["accuracy_exact_string"], report["macro_f1"],
-                 report["ood"]["auroc"], report["ood"]["rejected_at_95_kept"], end - start))
-print(f"{'seed':>4} {'accuracy':>9} {'exact_str':>9} {'macro_f1':>9} {'ood_auroc':>9} {'rej@95':>7} {'train_s':>7}")
+                 report["ood"]["auroc"], report["ood"]["rejected_at_95_kept"], end - start,
+                 report["predicted_unknown"], raw["accuracy"]))
+print(f"{'seed':>4} {'accuracy':>9} {'exact_str':>9} {'macro_f1':>9} {'ood_auroc':>9} {'rej@95':>7} {'train_s':>7} {'unknown':>7} {'acc_thr0':>9}")
 for r in rows:
-    print(f"{r[0]:>4} {r[1]*100:>8.2f}% {r[2]*100:>8.2f}% {r[3]:>9.4f} {r[4]:>9.4f} {r[5]*100:>6.1f}% {r[6]:>7.2f}")
+    print(f"{r[0]:>4} {r[1]*100:>8.2f}% {r[2]*100:>8.2f}% {r[3]:>9.4f} {r[4]:>9.4f} {r[5]*100:>6.1f}% {r[6]:>7.2f} {r[7]:>7} {r[8]*100:>8.2f}%")
 mean = lambda i: sum(r[i] for r in rows) / len(rows)
-print(f"mean {mean(1)*100:>8.2f}% {mean(2)*100:>8.2f}% {mean(3):>9.4f} {mean(4):>9.4f} {mean(5)*100:>6.1f}% {mean(6):>7.2f}")
+print(f"mean {mean(1)*100:>8.2f}% {mean(2)*100:>8.2f}% {mean(3):>9.4f} {mean(4):>9.4f} {mean(5)*100:>6.1f}% {mean(6):>7.2f} {mean(7):>7.1f} {mean(8)*100:>8.2f}%")
+print("accuracy: label-set match with the calibrated <unknown> threshold; acc_thr0: the same model with --threshold 0;")
+print("unknown: in-domain test sentences answered <unknown>; rej@95: share of ood_test rejected when 95% of test is kept")
 PY
 
 echo "== training without --ood (train.tsv only), seed 1"

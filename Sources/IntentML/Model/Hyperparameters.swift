@@ -40,8 +40,8 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
     public var validationFraction = 0.1
     /// Below this confidence the answer is `<unknown>`; nil means calibrate it on validation data.
     public var unknownThreshold: Float?
-    /// With no out-of-domain validation data, the calibrated threshold keeps this share of in-domain
-    /// validation sentences.
+    /// The calibrated threshold keeps at least this share of the in-domain validation sentences that the
+    /// model classifies correctly.
     public var calibrationKeepRate: Float = 0.995
     /// Separator of multi-intent labels in the data (`flight+airfare`).
     public var labelSeparator = "+"

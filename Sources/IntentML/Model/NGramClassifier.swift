@@ -97,7 +97,9 @@ public struct NGramClassifier: Sendable {
         hidden.withUnsafeMutableBufferPointer { h in
             embeddings.withUnsafeBufferPointer { e in
                 featureWeights.withUnsafeBufferPointer { a in
-                    NGramClassifier.weightedMean(rows, weights: a, embeddings: e, dimension: dimension, into: h)
+                    rows.withUnsafeBufferPointer { r in
+                        _ = NGramClassifier.weightedMean(r, weights: a, embeddings: e, dimension: dimension, into: h)
+                    }
                 }
             }
             probabilities.withUnsafeMutableBufferPointer { p in
@@ -112,12 +114,13 @@ public struct NGramClassifier: Sendable {
     }
 
     /// h = sum_r a_r E[r] / sum_r a_r; an unseen feature (row < 0) adds no vector but the neutral weight.
+    /// Returns sum_r a_r (the trainer's backward pass needs it).
     @inline(__always)
     static func weightedMean(
-        _ rows: [Int32], weights: UnsafeBufferPointer<Float>, embeddings: UnsafeBufferPointer<Float>,
+        _ rows: UnsafeBufferPointer<Int32>, weights: UnsafeBufferPointer<Float>, embeddings: UnsafeBufferPointer<Float>,
         dimension: Int, into h: UnsafeMutableBufferPointer<Float>
-    ) {
-        guard let hBase = h.baseAddress, let eBase = embeddings.baseAddress else { return }
+    ) -> Float {
+        guard let hBase = h.baseAddress, let eBase = embeddings.baseAddress else { return 0 }
         hBase.update(repeating: 0, count: dimension)
         var total: Float = 0
         for row in rows {
@@ -131,6 +134,7 @@ public struct NGramClassifier: Sendable {
             let scale = 1 / total
             for d in 0..<dimension { hBase[d] *= scale }
         }
+        return total
     }
 
     /// z = W h + b.

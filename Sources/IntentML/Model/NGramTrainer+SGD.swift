@@ -33,69 +33,63 @@ extension NGramTrainer {
         var scores = [Float](repeating: 0, count: classCount)
         var totalLoss: Float = 0
         let e = weights.embeddings, w = weights.output, b = weights.bias
-        let featureWeights = encoded.featureWeights
         guard let eBase = e.baseAddress, let wBase = w.baseAddress else { return 0 }
 
-        encoded.rows.withUnsafeBufferPointer { allRows in
-            for (position, exampleIndex) in slice.enumerated() {
-                let step = stepBase + position * stride
-                let rate = baseRate * max(0, 1 - Float(step) / Float(max(totalSteps, 1)))
-                let rows = UnsafeBufferPointer(rebasing: allRows[encoded.offsets[exampleIndex]..<encoded.offsets[exampleIndex + 1]])
-                let count = rows.count
-                guard count > 0 else { continue }
-                let targets = encoded.targets[exampleIndex]
-                let exampleRate = rate * encoded.weights[exampleIndex]
+        encoded.featureWeights.withUnsafeBufferPointer { featureWeights in
+            encoded.rows.withUnsafeBufferPointer { allRows in
+                for (position, exampleIndex) in slice.enumerated() {
+                    let step = stepBase + position * stride
+                    let rate = baseRate * max(0, 1 - Float(step) / Float(max(totalSteps, 1)))
+                    let rows = UnsafeBufferPointer(rebasing: allRows[encoded.offsets[exampleIndex]..<encoded.offsets[exampleIndex + 1]])
+                    let count = rows.count
+                    guard count > 0 else { continue }
+                    let targets = encoded.targets[exampleIndex]
+                    let exampleRate = rate * encoded.weights[exampleIndex]
 
-                hidden.withUnsafeMutableBufferPointer { h in
-                    gradHidden.withUnsafeMutableBufferPointer { gh in
-                        scores.withUnsafeMutableBufferPointer { p in
-                            guard let hBase = h.baseAddress, let ghBase = gh.baseAddress else { return }
-                            // Forward. h: [D] = sum_r a_r E[r] / sum_r a_r  (a: supervised feature weights)
-                            hBase.update(repeating: 0, count: dimension)
-                            var weightTotal: Float = 0
-                            for row in rows {
-                                let weight = featureWeights[Int(row)]
-                                weightTotal += weight
-                                let source = eBase + Int(row) * dimension
-                                for d in 0..<dimension { hBase[d] += weight * source[d] }
-                            }
-                            let inverseCount = 1 / weightTotal
-                            for d in 0..<dimension { hBase[d] *= inverseCount }
-                            // z: [C] = W h + b; p = softmax(z) or sigmoid(z)
-                            NGramClassifier.logits(hidden: UnsafeBufferPointer(h), output: UnsafeBufferPointer(w), bias: UnsafeBufferPointer(b), into: p)
-                            NGramClassifier.activate(p, loss: loss)
+                    hidden.withUnsafeMutableBufferPointer { h in
+                        gradHidden.withUnsafeMutableBufferPointer { gh in
+                            scores.withUnsafeMutableBufferPointer { p in
+                                guard let hBase = h.baseAddress, let ghBase = gh.baseAddress else { return }
+                                // Forward. h: [D] = sum_r a_r E[r] / sum_r a_r  (a: supervised feature weights)
+                                let weightTotal = NGramClassifier.weightedMean(
+                                    rows, weights: featureWeights, embeddings: UnsafeBufferPointer(e), dimension: dimension, into: h)
+                                let inverseCount = 1 / weightTotal
+                                // z: [C] = W h + b; p = softmax(z) or sigmoid(z)
+                                NGramClassifier.logits(hidden: UnsafeBufferPointer(h), output: UnsafeBufferPointer(w), bias: UnsafeBufferPointer(b), into: p)
+                                NGramClassifier.activate(p, loss: loss)
 
-                            // Loss: cross-entropy of the target set.
-                            switch loss {
-                            case .softmax:
-                                totalLoss -= logf(max(p[Int(targets[0])], 1e-12))
-                            case .oneVsAll:
+                                // Loss: cross-entropy of the target set.
+                                switch loss {
+                                case .softmax:
+                                    totalLoss -= logf(max(p[Int(targets[0])], 1e-12))
+                                case .oneVsAll:
+                                    for c in 0..<classCount {
+                                        let positive = targets.contains(Int32(c))
+                                        totalLoss -= logf(max(positive ? p[c] : 1 - p[c], 1e-12))
+                                    }
+                                }
+
+                                // Backward. dL/dz_c = p_c - y_c for both losses; scaled here by the rate.
+                                ghBase.update(repeating: 0, count: dimension)
                                 for c in 0..<classCount {
-                                    let positive = targets.contains(Int32(c))
-                                    totalLoss -= logf(max(positive ? p[c] : 1 - p[c], 1e-12))
+                                    let target: Float = targets.contains(Int32(c)) ? 1 : 0
+                                    let gradient = exampleRate * (p[c] - target)
+                                    if gradient == 0 { continue }
+                                    let row = wBase + c * dimension
+                                    // dL/dh += g_c * W_c (with W_c before its update), then W_c -= g_c * h.
+                                    for d in 0..<dimension {
+                                        ghBase[d] += gradient * row[d]
+                                        row[d] -= gradient * hBase[d]
+                                    }
+                                    b[c] -= gradient
                                 }
-                            }
-
-                            // Backward. dL/dz_c = p_c - y_c for both losses; scaled here by the rate.
-                            ghBase.update(repeating: 0, count: dimension)
-                            for c in 0..<classCount {
-                                let target: Float = targets.contains(Int32(c)) ? 1 : 0
-                                let gradient = exampleRate * (p[c] - target)
-                                if gradient == 0 { continue }
-                                let row = wBase + c * dimension
-                                // dL/dh += g_c * W_c (with W_c before its update), then W_c -= g_c * h.
-                                for d in 0..<dimension {
-                                    ghBase[d] += gradient * row[d]
-                                    row[d] -= gradient * hBase[d]
+                                // dL/dE[r] = dL/dh * a_r / sum a for every feature row of the sentence.
+                                for d in 0..<dimension { ghBase[d] *= inverseCount }
+                                for row in rows {
+                                    let weight = featureWeights[Int(row)]
+                                    let target = eBase + Int(row) * dimension
+                                    for d in 0..<dimension { target[d] -= weight * ghBase[d] }
                                 }
-                                b[c] -= gradient
-                            }
-                            // dL/dE[r] = dL/dh * a_r / sum a for every feature row of the sentence.
-                            for d in 0..<dimension { ghBase[d] *= inverseCount }
-                            for row in rows {
-                                let weight = featureWeights[Int(row)]
-                                let target = eBase + Int(row) * dimension
-                                for d in 0..<dimension { target[d] -= weight * ghBase[d] }
                             }
                         }
                     }
@@ -128,7 +122,9 @@ extension NGramTrainer {
         var probabilities = [Float](repeating: 0, count: encoded.classCount)
         hidden.withUnsafeMutableBufferPointer { h in
             encoded.featureWeights.withUnsafeBufferPointer { a in
-                NGramClassifier.weightedMean(rows, weights: a, embeddings: UnsafeBufferPointer(weights.embeddings), dimension: dimension, into: h)
+                rows.withUnsafeBufferPointer { r in
+                    _ = NGramClassifier.weightedMean(r, weights: a, embeddings: UnsafeBufferPointer(weights.embeddings), dimension: dimension, into: h)
+                }
             }
             probabilities.withUnsafeMutableBufferPointer { p in
                 NGramClassifier.logits(hidden: UnsafeBufferPointer(h), output: UnsafeBufferPointer(weights.output), bias: UnsafeBufferPointer(weights.bias), into: p)
