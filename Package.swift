@@ -6,10 +6,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "intent", targets: ["App"]),
+        .executable(name: "deployer", targets: ["Deployer"]),
         .library(name: "IntentML", targets: ["IntentML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The ML library depends on Foundation only (shared/DESIGN.md).
@@ -20,6 +25,36 @@ let package = Package(
                 "IntentML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The deployer never imports the ML code (shared/STYLE.md): its logic lives in DeployerCore so
+        // that tests can drive it without a process, and `deployer` is a thin executable around it.
+        // Two glibc calls Swift's Glibc module does not expose (pipe2, posix_spawn_file_actions_addchdir_np).
+        .target(name: "CProcessSpawn"),
+        .target(
+            name: "DeployerCore",
+            dependencies: [
+                "CProcessSpawn",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "Deployer",
+            dependencies: [
+                "DeployerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DeployerCoreTests",
+            dependencies: [
+                "DeployerCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "IntentMLTests", dependencies: ["IntentML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AppTests", dependencies: ["App", "IntentML"]),

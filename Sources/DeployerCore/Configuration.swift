@@ -1,0 +1,118 @@
+import Foundation
+
+/// Everything the deployer needs, read once at start-up from one JSON file and validated.
+///
+/// Precedence: flags > environment (`DEPLOYER_*`, read only in `DeployerConfiguration.load`) > file >
+/// the documented defaults below. An invalid file stops the deployer with the field named.
+public struct DeployerConfiguration: Sendable, Equatable {
+    /// A command the pipeline runs as a test stage (argv, no shell).
+    public struct Stage: Codable, Sendable, Equatable {
+        public var name: String
+        public var argv: [String]
+        public var timeoutSeconds: Double?
+        enum CodingKeys: String, CodingKey { case name, argv, timeoutSeconds = "timeout_seconds" }
+    }
+
+    /// An image the pipeline builds and pushes.
+    public struct Image: Codable, Sendable, Equatable {
+        public var name: String
+        public var dockerfile: String
+        /// Registry repository, e.g. `registry.example.com/intentops/api`.
+        public var repository: String
+        public var buildArgs: [String: String]?
+        enum CodingKeys: String, CodingKey { case name, dockerfile, repository, buildArgs = "build_args" }
+    }
+
+    /// A Kubernetes environment the release rolls through, in order.
+    public struct Environment: Codable, Sendable, Equatable {
+        public var name: String
+        /// The kustomize overlay directory, relative to the repository root.
+        public var overlay: String
+        public var namespace: String
+        public var deployments: [String]
+        public var smokeURL: String?
+        public var rolloutTimeoutSeconds: Double?
+        enum CodingKeys: String, CodingKey {
+            case name, overlay, namespace, deployments
+            case smokeURL = "smoke_url", rolloutTimeoutSeconds = "rollout_timeout_seconds"
+        }
+    }
+
+    public var host = "127.0.0.1"
+    public var port = 8090
+    /// Repository full names (`owner/name`) whose tags may be released.
+    public var repositories: [String]
+    /// The only place code is fetched from; never a URL from a payload.
+    public var remote: String
+    /// Files holding webhook secrets (one per file; several allow rotation).
+    public var secretFiles: [String]
+    public var tagPattern = #"^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$"#
+    public var statePath = "deployer-state/state.sqlite"
+    public var workDirectory = "deployer-state/work"
+    public var maxBodyBytes = Limits.defaultMaxBodyBytes
+    public var stages: [Stage] = []
+    public var images: [Image] = []
+    public var environments: [Environment] = []
+
+    /// The secrets read from `secretFiles` (never logged).
+    public var secrets: [[UInt8]] = []
+
+    public init(repositories: [String], remote: String, secretFiles: [String]) {
+        self.repositories = repositories
+        self.remote = remote
+        self.secretFiles = secretFiles
+    }
+}
+
+extension DeployerConfiguration: Codable {
+    enum CodingKeys: String, CodingKey {
+        case host, port, repositories, remote, stages, images, environments
+        case secretFiles = "secret_files", tagPattern = "tag_pattern", statePath = "state_path"
+        case workDirectory = "work_directory", maxBodyBytes = "max_body_bytes"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let names = try decoder.container(keyedBy: DynamicKey.self).allKeys.map(\.stringValue)
+        if let unknown = names.first(where: { CodingKeys(stringValue: $0) == nil }) {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown field '\(unknown)'"))
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            repositories: try container.decode([String].self, forKey: .repositories),
+            remote: try container.decode(String.self, forKey: .remote),
+            secretFiles: try container.decode([String].self, forKey: .secretFiles))
+        host = try container.decodeIfPresent(String.self, forKey: .host) ?? host
+        port = try container.decodeIfPresent(Int.self, forKey: .port) ?? port
+        tagPattern = try container.decodeIfPresent(String.self, forKey: .tagPattern) ?? tagPattern
+        statePath = try container.decodeIfPresent(String.self, forKey: .statePath) ?? statePath
+        workDirectory = try container.decodeIfPresent(String.self, forKey: .workDirectory) ?? workDirectory
+        maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? maxBodyBytes
+        stages = try container.decodeIfPresent([Stage].self, forKey: .stages) ?? []
+        images = try container.decodeIfPresent([Image].self, forKey: .images) ?? []
+        environments = try container.decodeIfPresent([Environment].self, forKey: .environments) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(host, forKey: .host)
+        try container.encode(port, forKey: .port)
+        try container.encode(repositories, forKey: .repositories)
+        try container.encode(remote, forKey: .remote)
+        try container.encode(secretFiles, forKey: .secretFiles)
+        try container.encode(tagPattern, forKey: .tagPattern)
+        try container.encode(statePath, forKey: .statePath)
+        try container.encode(workDirectory, forKey: .workDirectory)
+        try container.encode(maxBodyBytes, forKey: .maxBodyBytes)
+        try container.encode(stages, forKey: .stages)
+        try container.encode(images, forKey: .images)
+        try container.encode(environments, forKey: .environments)
+    }
+}
+
+/// A coding key for any field name, to find unknown fields.
+struct DynamicKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
+}

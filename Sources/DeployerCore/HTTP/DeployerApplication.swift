@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Builds the deployer's HTTP application: the webhook receiver, probes, metrics and the deployments API.
+///
+/// Kept apart from `@main` (as Hummingbird's examples do) so tests can drive the router in process.
+public func buildDeployerApplication(
+    configuration: DeployerConfiguration,
+    store: DeploymentStore,
+    logger: Logger,
+    metrics: DeployerMetrics = DeployerMetrics(),
+    onQueued: @escaping @Sendable (Int64) -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let router = try buildDeployerRouter(configuration: configuration, store: store, logger: logger, metrics: metrics, onQueued: onQueued)
+    return Application(
+        router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(Limits.bodyReadTimeoutSeconds)))),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "intentops-deployer"),
+        logger: logger)
+}
+
+/// The router alone, for in-process tests.
+public func buildDeployerRouter(
+    configuration: DeployerConfiguration,
+    store: DeploymentStore,
+    logger: Logger,
+    metrics: DeployerMetrics = DeployerMetrics(),
+    onQueued: @escaping @Sendable (Int64) -> Void = { _ in }
+) throws -> Router<BasicRequestContext> {
+    let webhook = WebhookEndpoint(
+        handler: WebhookHandler(policy: try WebhookPolicy(configuration: configuration)),
+        store: store, maxBodyBytes: configuration.maxBodyBytes, logger: logger, metrics: metrics, onQueued: onQueued)
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: JSONErrorMiddleware())
+    for method in [HTTPRequest.Method.post, .get, .put, .patch, .delete, .head, .options] {
+        router.on("/webhook", method: method) { request, _ in try await webhook.respond(to: request) }
+    }
+    router.get("/healthz") { _, _ in JSONResponse.make(.ok, ["status": "ok"]) }
+    router.get("/readyz") { _, _ in
+        // Ready when the state database answers.
+        do {
+            _ = try await store.counts()
+            return JSONResponse.make(.ok, ["status": "ready"])
+        } catch {
+            return JSONResponse.error(.serviceUnavailable, code: "state_unavailable", message: "the state database does not answer")
+        }
+    }
+    router.get("/metrics") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+    }
+    router.get("/api/deployments") { request, _ in
+        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? Limits.defaultHistoryLimit
+        guard (1...1000).contains(limit) else {
+            return JSONResponse.error(.badRequest, code: "invalid_limit", message: "limit must be in 1...1000")
+        }
+        return try JSONResponse.make(.ok, DeploymentList(deployments: try await store.jobs(limit: limit)))
+    }
+    router.get("/api/deployments/{id}") { _, context in
+        guard let id = context.parameters.get("id", as: Int64.self) else {
+            return JSONResponse.error(.badRequest, code: "invalid_id", message: "the deployment id must be a number")
+        }
+        guard let found = try await store.job(id: id) else {
+            return JSONResponse.error(.notFound, code: "not_found", message: "no deployment \(id)")
+        }
+        return try JSONResponse.make(.ok, DeploymentDetail(deployment: found.job, stages: found.stages))
+    }
+    return router
+}
+
+/// The body of `GET /api/deployments`.
+struct DeploymentList: Codable, Sendable {
+    var deployments: [JobRecord]
+}
+
+/// The body of `GET /api/deployments/{id}`.
+struct DeploymentDetail: Codable, Sendable {
+    var deployment: JobRecord
+    var stages: [StageRunRecord]
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `POST /webhook`: bounded body read, the pure `WebhookHandler` decision, then a durable record.
+///
+/// Order of work: the declared length is checked before reading; the body is read up to the cap (413
+/// past it); the handler verifies the signature over the raw bytes before any parsing; only an accepted
+/// delivery touches the database, and it is committed before the 202 goes out.
+struct WebhookEndpoint: Sendable {
+    let handler: WebhookHandler
+    let store: DeploymentStore
+    let maxBodyBytes: Int
+    let logger: Logger
+    let metrics: DeployerMetrics
+    let onQueued: @Sendable (Int64) -> Void
+
+    /// The answer to an accepted or ignored delivery.
+    struct Acknowledgement: Codable, Sendable {
+        var status: String
+        var jobID: Int64?
+        var delivery: String?
+        var reason: String?
+        enum CodingKeys: String, CodingKey { case status, delivery, reason, jobID = "job_id" }
+    }
+
+    func respond(to request: Request) async throws -> Response {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
+            return reject(.payloadTooLarge(limit: maxBodyBytes))
+        }
+        var body: [UInt8] = []
+        if request.method == .post {
+            for try await chunk in request.body {
+                guard body.count + chunk.readableBytes <= maxBodyBytes else { return reject(.payloadTooLarge(limit: maxBodyBytes)) }
+                body.append(contentsOf: chunk.readableBytesView)
+            }
+        }
+        var headers: [(String, String)] = []
+        for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
+        let decision = handler.decide(WebhookRequest(method: request.method.rawValue, headers: headers, body: body))
+        switch decision {
+        case .rejected(let error):
+            return reject(error)
+        case .pong:
+            metrics.recordDelivery(result: "pong")
+            return try JSONResponse.make(.ok, Acknowledgement(status: "pong"))
+        case .ignored(let reason):
+            metrics.recordDelivery(result: "ignored")
+            logger.info("delivery ignored", metadata: ["deploy.reason": "\(reason)"])
+            return try JSONResponse.make(.accepted, Acknowledgement(status: "ignored", reason: reason))
+        case .accepted(let release):
+            let outcome = try await store.recordDelivery(release)
+            metrics.recordDelivery(result: outcome.metricLabel)
+            var metadata: Logger.Metadata = [
+                "deploy.tag": "\(release.tag)", "deploy.repository": "\(release.repository)", "deploy.delivery": "\(release.deliveryID)",
+            ]
+            switch outcome {
+            case .queued(let jobID):
+                metadata["deploy.job"] = "\(jobID)"
+                logger.info("release queued", metadata: metadata)
+                onQueued(jobID)
+                return try JSONResponse.make(.accepted, Acknowledgement(status: "queued", jobID: jobID, delivery: release.deliveryID))
+            case .duplicateDelivery(let jobID):
+                logger.info("redelivery ignored", metadata: metadata)
+                return try JSONResponse.make(.accepted, Acknowledgement(status: "duplicate_delivery", jobID: jobID, delivery: release.deliveryID))
+            case .duplicateRelease(let jobID):
+                logger.info("release already known", metadata: metadata)
+                return try JSONResponse.make(.accepted, Acknowledgement(status: "duplicate_release", jobID: jobID, delivery: release.deliveryID))
+            case .blockedVersion(let reason):
+                logger.info("version is marked bad", metadata: metadata)
+                return try JSONResponse.make(.accepted, Acknowledgement(status: "blocked", delivery: release.deliveryID, reason: reason))
+            }
+        }
+    }
+
+    private func reject(_ error: WebhookError) -> Response {
+        metrics.recordDelivery(result: error.code)
+        logger.info("delivery rejected", metadata: ["deploy.reason": "\(error.code)"])
+        return JSONResponse.error(HTTPResponse.Status(code: error.status), code: error.code, message: error.description)
+    }
+}

@@ -1,0 +1,29 @@
+/// The deployer's fixed limits, each with the reason for its value.
+public enum Limits {
+    /// Largest webhook body accepted by default: GitHub caps payloads at 25 MB, but tag pushes are a few
+    /// KiB; 1 MiB leaves room for large commit lists without letting a client make us buffer much.
+    public static let defaultMaxBodyBytes = 1 << 20
+    /// How long a client may take to send a request body before the server gives up on it: GitHub
+    /// itself times out after 10 s, so a slower sender is not a real hook.
+    public static let bodyReadTimeoutSeconds: Double = 10
+    /// Log tail kept per stage run in the state database: enough to see why a stage failed.
+    public static let stageLogTailBytes = 64 * 1024
+    /// Default per-stage timeout when the config gives none: a cold `swift test` with Hummingbird takes
+    /// minutes on a small builder.
+    public static let defaultStageTimeoutSeconds: Double = 1800
+    /// Default `kubectl rollout status --timeout`.
+    public static let defaultRolloutTimeoutSeconds: Double = 300
+    /// Deployments listed by `GET /api/deployments` when no limit is given.
+    public static let defaultHistoryLimit = 50
+    /// Longest tag name accepted: git allows more, but no release tag needs it and it bounds logs.
+    public static let maxTagBytes = 200
+    /// Longest delivery id accepted: providers send UUIDs (36 characters).
+    public static let maxDeliveryIDBytes = 128
+    /// Output kept in memory per command (its tail): a `swift test` or `docker build` log can be large,
+    /// and only the end says why it failed.
+    public static let commandOutputTailBytes = 1 << 20
+    /// How long a timed-out process group gets between SIGTERM and SIGKILL.
+    public static let terminationGraceSeconds: Double = 5
+    /// How long a smoke check waits for an answer: a healthy pod answers its health route in milliseconds.
+    public static let smokeTimeoutSeconds: Double = 10
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+
+/// Rolling a release through the environments, and rolling it back.
+extension ReleasePipeline {
+    /// Applies the release to every environment in order. When one is unhealthy, the version is marked
+    /// bad and that environment and every earlier one this release updated go back to their previous
+    /// healthy release.
+    func deployEverywhere(_ job: JobRecord, commit: String, images: [String: String], log: Logger) async throws {
+        let byRepository = repositoryReferences(images)
+        var updated: [DeployerConfiguration.Environment] = []
+        for environment in configuration.environments {
+            if let newer = try await newerRelease(than: job.tag, in: environment.name) {
+                throw StageError.superseded(tag: job.tag, deployed: newer, environment: environment.name)
+            }
+            do {
+                try await apply(job, environment: environment, images: byRepository, checkout: checkout(job.id), stagePrefix: "deploy")
+                try await store.setLastKnownGood(environment: environment.name, LastKnownGood(jobID: job.id, tag: job.tag, commit: commit, images: byRepository))
+                updated.append(environment)
+                log.info("environment updated", metadata: ["deploy.environment": "\(environment.name)"])
+            } catch let failure as StageError {
+                log.error("environment unhealthy, rolling back", metadata: ["deploy.environment": "\(environment.name)", "deploy.reason": "\(failure)"])
+                try await store.markBad(repository: job.repository, tag: job.tag, reason: failure.description)
+                var restored = await rollBack(job, environment: environment)
+                for earlier in updated.reversed() {
+                    restored = await rollBack(job, environment: earlier) && restored
+                }
+                throw ReleaseFailure(reason: failure, status: restored ? .rolledBack : .failed)
+            }
+        }
+    }
+
+    /// Returns `environment` to the newest earlier release not marked bad (or to the previous
+    /// ReplicaSets when there is none) and confirms it is healthy; false when that failed too, which
+    /// needs a person.
+    func rollBack(_ job: JobRecord, environment: DeployerConfiguration.Environment) async -> Bool {
+        do {
+            let history = try await store.releaseHistory(environment: environment.name, repository: job.repository)
+            if let target = history.first(where: { $0.jobID != job.id }) {
+                // The target's own checkout holds the manifests it was released with, when it still exists.
+                let own = checkout(target.jobID)
+                let directory = FileManager.default.fileExists(atPath: own) ? own : checkout(job.id)
+                try await apply(job, environment: environment, images: target.images, checkout: directory, stagePrefix: "rollback")
+                try await store.setLastKnownGood(environment: environment.name, target)
+            } else {
+                for deployment in environment.deployments {
+                    try await stage(job, "rollback \(environment.name)", ["kubectl", "rollout", "undo", "deployment/\(deployment)", "--namespace", environment.namespace],
+                                    environment: environment.name)
+                }
+                try await waitForRollout(job, environment: environment, stagePrefix: "rollback")
+            }
+            return true
+        } catch {
+            logger.error("rollback failed: someone must act", metadata: ["deploy.environment": "\(environment.name)", "deploy.reason": "\(error)"])
+            return false
+        }
+    }
+
+    /// Writes the pinned kustomization, applies it, waits for every deployment and smoke-checks.
+    func apply(_ job: JobRecord, environment: DeployerConfiguration.Environment, images: [String: String], checkout: String, stagePrefix: String) async throws {
+        let directory = try KustomizeOverlay.write(checkout: checkout, environment: environment.name, overlay: environment.overlay, images: images)
+        try await stage(job, "\(stagePrefix) \(environment.name)", ["kubectl", "apply", "-k", directory], environment: environment.name)
+        try await waitForRollout(job, environment: environment, stagePrefix: stagePrefix)
+        if let url = environment.smokeURL {
+            let runID = try await store.startStage(jobID: job.id, name: "\(stagePrefix) smoke \(environment.name)", environment: environment.name)
+            let started = DispatchTime.now()
+            let problem = await smoke.check(url: url, timeout: Limits.smokeTimeoutSeconds)
+            metrics.recordStage("smoke", seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
+            try await store.finishStage(runID: runID, succeeded: problem == nil, exitCode: nil, log: problem.map { "GET \(url): \($0)" } ?? "GET \(url): ok")
+            if let problem { throw StageError.smokeFailed(environment: environment.name, url: url, reason: problem) }
+        }
+    }
+
+    /// `kubectl rollout status` for every deployment of the environment.
+    func waitForRollout(_ job: JobRecord, environment: DeployerConfiguration.Environment, stagePrefix: String) async throws {
+        let timeout = environment.rolloutTimeoutSeconds ?? Limits.defaultRolloutTimeoutSeconds
+        for deployment in environment.deployments {
+            try await stage(job, "\(stagePrefix) rollout \(environment.name)",
+                            ["kubectl", "rollout", "status", "deployment/\(deployment)", "--namespace", environment.namespace, "--timeout=\(Int(timeout))s"],
+                            timeout: timeout + 30, environment: environment.name)
+        }
+    }
+
+    /// Image name -> reference, re-keyed by registry repository (what kustomize matches on).
+    func repositoryReferences(_ images: [String: String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for image in configuration.images { if let reference = images[image.name] { result[image.repository] = reference } }
+        return result
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+
+/// Runs one release job from tag to production, recording every stage, and rolls back on failure.
+///
+/// Stages, in order: fetch (from the configured remote only; the tag re-resolved to its commit) ->
+/// checkout -> the configured test stages -> build and push every image, recording digests -> for each
+/// environment in order: apply the overlay pinned to those digests, wait for the rollout, smoke-check,
+/// record it as last-known-good. A failure before any environment stops the release with nothing pushed
+/// past the failing stage; a failed rollout or smoke check rolls that environment back to its
+/// last-known-good release, marks the version bad and stops. Every command is an argv (no shell) with a
+/// timeout that kills its whole process group.
+public struct ReleasePipeline: Sendable {
+    let configuration: DeployerConfiguration
+    let store: DeploymentStore
+    let runner: any CommandRunner
+    let smoke: any SmokeChecker
+    let metrics: DeployerMetrics
+    let logger: Logger
+
+    public init(configuration: DeployerConfiguration, store: DeploymentStore, runner: any CommandRunner,
+                smoke: any SmokeChecker = HTTPSmokeChecker(), metrics: DeployerMetrics = DeployerMetrics(), logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.runner = runner
+        self.smoke = smoke
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// The local mirror of the configured remote.
+    var mirror: String { "\(configuration.workDirectory)/mirror.git" }
+
+    /// The checkout of job `id`.
+    func checkout(_ id: Int64) -> String { "\(configuration.workDirectory)/jobs/\(id)" }
+
+    /// Runs `job` to its end and returns its final status.
+    @discardableResult
+    public func run(_ job: JobRecord) async -> DeploymentStore.JobStatus {
+        let status = await runStages(job)
+        if status != .running { metrics.recordJob(outcome: status.rawValue) }
+        return status
+    }
+
+    private func runStages(_ job: JobRecord) async -> DeploymentStore.JobStatus {
+        var log = logger
+        log[metadataKey: "deploy.tag"] = "\(job.tag)"
+        log[metadataKey: "deploy.job"] = "\(job.id)"
+        do {
+            let commit = try await fetch(job)
+            let images = try await buildImages(job, commit: commit)
+            try await deployEverywhere(job, commit: commit, images: images, log: log)
+            try await store.finishJob(jobID: job.id, status: .succeeded)
+            log.info("release succeeded")
+            return .succeeded
+        } catch ShellError.shuttingDown {
+            // Left `running` on purpose: the next start finishes it, exactly as after a crash.
+            log.info("deployer stopping; the release is finished on the next start")
+            return .running
+        } catch let error as ReleaseFailure {
+            log.error("release failed", metadata: ["deploy.reason": "\(error.reason)"])
+            try? await store.finishJob(jobID: job.id, status: error.status, error: error.reason.description)
+            return error.status
+        } catch let error as StageError {
+            let status: DeploymentStore.JobStatus
+            if case .superseded = error { status = .superseded } else { status = .failed }
+            log.error("release stopped", metadata: ["deploy.reason": "\(error)"])
+            try? await store.finishJob(jobID: job.id, status: status, error: error.description)
+            return status
+        } catch {
+            log.error("release failed", metadata: ["deploy.reason": "\(error)"])
+            try? await store.finishJob(jobID: job.id, status: .failed, error: "\(error)")
+            return .failed
+        }
+    }
+
+    /// A failure after an environment was touched: the job ends rolled back (or failed if the rollback
+    /// itself failed).
+    struct ReleaseFailure: Error {
+        var reason: StageError
+        var status: DeploymentStore.JobStatus
+    }
+
+    /// Fetches from the configured remote, resolves the tag to a commit and checks the commit out.
+    func fetch(_ job: JobRecord) async throws -> String {
+        try FileManager.default.createDirectory(atPath: "\(configuration.workDirectory)/jobs", withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: mirror) {
+            try await stage(job, "fetch", ["git", "-C", mirror, "fetch", "--prune", "--prune-tags", "--force", "--quiet", "origin"])
+        } else {
+            try await stage(job, "fetch", ["git", "clone", "--mirror", "--quiet", "--", configuration.remote, mirror])
+        }
+        // The tag was validated by the webhook layer; `--end-of-options` and the refs/tags/ prefix keep
+        // git from reading it as an option or another kind of ref all the same. An annotated tag resolves
+        // to a tag object and, peeled, to its commit: a payload may name either.
+        let notFound: (CommandResult) -> StageError = { _ in StageError.tagNotFound(tag: job.tag, remote: configuration.remote) }
+        let object = try await stage(job, "resolve", ["git", "-C", mirror, "rev-parse", "--verify", "--quiet", "--end-of-options", "refs/tags/\(job.tag)"],
+                                     failure: notFound).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let commit = try await stage(job, "resolve", ["git", "-C", mirror, "rev-parse", "--verify", "--quiet", "--end-of-options", "refs/tags/\(job.tag)^{commit}"],
+                                     failure: notFound).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let expected = job.commit, !expected.isEmpty, expected != commit, expected != object {
+            throw StageError.tagMoved(tag: job.tag, expected: expected, found: commit)
+        }
+        try await store.setCommit(jobID: job.id, commit: commit)
+        let directory = checkout(job.id)
+        try? FileManager.default.removeItem(atPath: directory)
+        try await stage(job, "checkout", ["git", "clone", "--quiet", "--no-checkout", "--", mirror, directory])
+        try await stage(job, "checkout", ["git", "-C", directory, "checkout", "--quiet", "--detach", commit])
+        for test in configuration.stages {
+            try await stage(job, test.name, test.argv, directory: directory, timeout: test.timeoutSeconds ?? Limits.defaultStageTimeoutSeconds)
+        }
+        return commit
+    }
+
+    /// Builds and pushes every configured image; returns image name -> `repository@sha256:...`.
+    func buildImages(_ job: JobRecord, commit: String) async throws -> [String: String] {
+        var pinned: [String: String] = [:]
+        let directory = checkout(job.id)
+        for image in configuration.images {
+            let versionTag = "\(image.repository):\(job.tag)"
+            var argv = ["docker", "build", "--file", image.dockerfile, "--tag", versionTag, "--tag", "\(image.repository):\(commit.prefix(12))",
+                        "--label", "org.opencontainers.image.version=\(job.tag)", "--label", "org.opencontainers.image.revision=\(commit)"]
+            for (key, value) in (image.buildArgs ?? [:]).sorted(by: { $0.key < $1.key }) {
+                argv += ["--build-arg", "\(key)=\(ReleasePipeline.substitute(value, pinned: pinned, tag: job.tag, commit: commit))"]
+            }
+            argv.append(".")
+            try await stage(job, "build \(image.name)", argv, directory: directory, timeout: Limits.defaultStageTimeoutSeconds)
+            try await stage(job, "push \(image.name)", ["docker", "push", versionTag], directory: directory)
+            let inspected = try await stage(job, "digest \(image.name)", ["docker", "inspect", "--format", "{{index .RepoDigests 0}}", versionTag])
+            let reference = inspected.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard reference.hasPrefix("\(image.repository)@sha256:") else { throw StageError.digestMissing(image: versionTag) }
+            pinned[image.name] = reference
+        }
+        return pinned
+    }
+
+    /// Replaces `{image:NAME}`, `{tag}` and `{commit}` in a build argument, so a later image can be
+    /// built FROM the exact digest of an earlier one.
+    static func substitute(_ value: String, pinned: [String: String], tag: String, commit: String) -> String {
+        var result = value.replacingOccurrences(of: "{tag}", with: tag).replacingOccurrences(of: "{commit}", with: commit)
+        for (name, reference) in pinned { result = result.replacingOccurrences(of: "{image:\(name)}", with: reference) }
+        return result
+    }
+
+    /// The tag deployed in `environment` when it is newer than `tag`, else nil.
+    func newerRelease(than tag: String, in environment: String) async throws -> String? {
+        guard let current = try await store.lastKnownGood(environment: environment),
+              let deployed = SemanticVersion(tag: current.tag), let candidate = SemanticVersion(tag: tag),
+              deployed > candidate else { return nil }
+        return current.tag
+    }
+}

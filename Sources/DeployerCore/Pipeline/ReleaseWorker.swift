@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+
+/// Runs queued release jobs one at a time, in arrival order, and finishes interrupted ones on start.
+///
+/// One worker per deployer serialises every release, so two tags racing never interleave their
+/// rollouts; the pipeline's version check then keeps an older tag from replacing a newer one.
+public actor ReleaseWorker {
+    let pipeline: ReleasePipeline
+    let store: DeploymentStore
+    let logger: Logger
+    private let wakeups: AsyncStream<Void>
+    private nonisolated let wake: AsyncStream<Void>.Continuation
+
+    public init(pipeline: ReleasePipeline, store: DeploymentStore, logger: Logger) {
+        self.pipeline = pipeline
+        self.store = store
+        self.logger = logger
+        // One pending wake-up is enough: the worker drains the whole queue each time it wakes.
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Tells the worker that a job was queued (safe from any thread).
+    public nonisolated func notify() {
+        wake.yield()
+    }
+
+    /// Finishes jobs a previous process left running: a job that had not touched any environment is
+    /// queued again from the start (its stages are repeatable and nothing was deployed); a job that had
+    /// is rolled back to last-known-good in every environment it touched and ends failed. Either way it
+    /// never deploys twice.
+    public func recoverInterruptedJobs() async throws {
+        for job in try await store.interruptedJobs() {
+            let touched = try await store.environmentsTouched(jobID: job.id)
+            if touched.isEmpty {
+                logger.info("resuming interrupted release", metadata: ["deploy.tag": "\(job.tag)", "deploy.job": "\(job.id)"])
+                try await store.requeue(jobID: job.id)
+                continue
+            }
+            var restored = true
+            for environment in pipeline.configuration.environments where touched.contains(environment.name) {
+                restored = await pipeline.rollBack(job, environment: environment) && restored
+            }
+            let reason = StageError.interrupted(stage: job.stage ?? "unknown").description
+            try await store.finishJob(jobID: job.id, status: restored ? .rolledBack : .failed, error: reason)
+            logger.error("interrupted release rolled back", metadata: ["deploy.tag": "\(job.tag)", "deploy.job": "\(job.id)"])
+        }
+    }
+
+    /// Runs every queued job, then waits for the next wake-up; returns when the task is cancelled.
+    public func run() async {
+        repeat {
+            await drain()
+            for await _ in wakeups { break }
+        } while !Task.isCancelled
+    }
+
+    /// Runs queued jobs until the queue is empty.
+    public func drain() async {
+        while !Task.isCancelled {
+            do {
+                guard let job = try await store.claimNextJob() else { return }
+                await pipeline.run(job)
+            } catch {
+                logger.error("cannot read the job queue", metadata: ["deploy.reason": "\(error)"])
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+
+/// What happened to a delivery when it was recorded.
+public enum DeliveryOutcome: Sendable, Equatable {
+    /// A new release job was queued.
+    case queued(jobID: Int64)
+    /// The same delivery id was seen before (a redelivery): nothing new happens.
+    case duplicateDelivery(jobID: Int64?)
+    /// A new delivery for a (repository, tag) that already has a job: nothing new happens.
+    case duplicateRelease(jobID: Int64)
+    /// The tag was marked bad after a failed release: automation never deploys it again.
+    case blockedVersion(reason: String)
+
+    /// The `result` label of `deployer_webhook_deliveries_total`.
+    public var metricLabel: String {
+        switch self {
+        case .queued: return "queued"
+        case .duplicateDelivery: return "duplicate_delivery"
+        case .duplicateRelease: return "duplicate_release"
+        case .blockedVersion: return "blocked_version"
+        }
+    }
+
+    /// The job the delivery is attached to, if any.
+    public var jobID: Int64? {
+        switch self {
+        case .queued(let id), .duplicateRelease(let id): return id
+        case .duplicateDelivery(let id): return id
+        case .blockedVersion: return nil
+        }
+    }
+}
+
+/// Recording accepted webhook deliveries, deduplicated, in one durable transaction.
+extension DeploymentStore {
+    /// Records `release` (delivery id, repository, tag) and queues a job unless it is a duplicate.
+    ///
+    /// Deduplication: by delivery id (a redelivery) and by (repository, tag) — a tag is released once; a
+    /// tag moved to another commit is refused later by the pipeline, which re-resolves it.
+    public func recordDelivery(_ release: ReleaseRequest, source: String = "webhook") async throws -> DeliveryOutcome {
+        let now = DeploymentStore.timestamp()
+        return try await database.write { db -> DeliveryOutcome in
+            if let row = try Row.fetchOne(db, sql: "SELECT job_id FROM deliveries WHERE id = ?", arguments: [release.deliveryID]) {
+                return .duplicateDelivery(jobID: row["job_id"])
+            }
+            if let reason = try String.fetchOne(
+                db, sql: "SELECT reason FROM bad_versions WHERE repository = ? AND tag = ?", arguments: [release.repository, release.tag]) {
+                try db.execute(
+                    sql: "INSERT INTO deliveries (id, provider, event, repository, tag, commit_sha, received_at, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                    arguments: [release.deliveryID, release.provider.rawValue, release.event, release.repository, release.tag, release.commit, now])
+                return .blockedVersion(reason: reason)
+            }
+            let existing = try Int64.fetchOne(
+                db, sql: "SELECT id FROM jobs WHERE repository = ? AND tag = ?", arguments: [release.repository, release.tag])
+            let jobID: Int64
+            if let existing {
+                jobID = existing
+            } else {
+                try db.execute(
+                    sql: "INSERT INTO jobs (repository, tag, commit_sha, source, status, created_at) VALUES (?, ?, ?, ?, 'queued', ?)",
+                    arguments: [release.repository, release.tag, release.commit, source, now])
+                jobID = db.lastInsertedRowID
+            }
+            try db.execute(
+                sql: "INSERT INTO deliveries (id, provider, event, repository, tag, commit_sha, received_at, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [release.deliveryID, release.provider.rawValue, release.event, release.repository, release.tag, release.commit, now, jobID])
+            return existing == nil ? .queued(jobID: jobID) : .duplicateRelease(jobID: jobID)
+        }
+    }
+
+    /// Counts of deliveries and jobs, for tests and `/readyz`.
+    public func counts() async throws -> (deliveries: Int, jobs: Int) {
+        try await database.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs") ?? 0)
+        }
+    }
+}

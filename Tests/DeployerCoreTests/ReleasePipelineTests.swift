@@ -1,0 +1,282 @@
+import Foundation
+import Logging
+import Testing
+@testable import DeployerCore
+
+/// A smoke checker that fails the first N checks of chosen URLs and records every URL asked about.
+final class ScriptedSmokeChecker: SmokeChecker, @unchecked Sendable {
+    private let lock = NSLock()
+    private var checked: [String] = []
+    private var failures: [String: Int] = [:]
+
+    func fail(_ url: String, times: Int) { lock.lock(); failures[url] = times; lock.unlock() }
+    var urls: [String] { lock.lock(); defer { lock.unlock() }; return checked }
+
+    func check(url: String, timeout: Double) async -> String? {
+        lock.withLock {
+            checked.append(url)
+            guard let left = failures[url], left > 0 else { return nil }
+            failures[url] = left - 1
+            return "HTTP 503"
+        }
+    }
+}
+
+/// A fake remote for the recording runner: which commit each tag resolves to, and which commands fail.
+final class FakeWorld: @unchecked Sendable {
+    private let lock = NSLock()
+    var tags: [String: String] = [:]
+    /// Annotated tags: tag name -> the commit the tag object peels to.
+    var peeled: [String: String] = [:]
+    /// Command fragments that fail, with how many more times (nil: always).
+    var failing: [(fragment: String, times: Int?)] = []
+
+    func set(tag: String, commit: String) { lock.lock(); tags[tag] = commit; lock.unlock() }
+    func fail(when fragment: String, times: Int? = nil) { lock.lock(); failing.append((fragment, times)); lock.unlock() }
+
+    func respond(_ command: ShellCommand) -> CommandResult {
+        lock.lock()
+        defer { lock.unlock() }
+        let line = command.argv.joined(separator: " ")
+        if let index = failing.firstIndex(where: { line.contains($0.fragment) && $0.times != 0 }) {
+            if let times = failing[index].times { failing[index].times = times - 1 }
+            return CommandResult(exitCode: 1, output: "simulated failure (\(failing[index].fragment))")
+        }
+        if command.arguments.contains("rev-parse"), let ref = command.arguments.last {
+            let name = ref.replacingOccurrences(of: "refs/tags/", with: "").replacingOccurrences(of: "^{commit}", with: "")
+            guard let object = tags[name] else { return CommandResult(exitCode: 1) }
+            let commit = ref.hasSuffix("^{commit}") ? peeled[name] ?? object : object
+            return CommandResult(exitCode: 0, output: commit + "\n")
+        }
+        if command.arguments.first == "inspect", let reference = command.arguments.last {
+            let repository = reference.split(separator: ":").first.map(String.init) ?? reference
+            let digest = String(repeating: String(reference.utf8.count % 10), count: 64)
+            return CommandResult(exitCode: 0, output: "\(repository)@sha256:\(digest)\n")
+        }
+        return CommandResult(exitCode: 0, output: "ok")
+    }
+}
+
+/// A pipeline over a recording runner with the project's real stage list, images and environments.
+struct PipelineHarness {
+    let configuration: DeployerConfiguration
+    let store: DeploymentStore
+    let world = FakeWorld()
+    let runner: RecordingCommandRunner
+    let smoke = ScriptedSmokeChecker()
+    let pipeline: ReleasePipeline
+    let worker: ReleaseWorker
+
+    init() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deployer-pipeline-\(UUID().uuidString)").path
+        var configuration = DeployerConfiguration(repositories: ["acme/intentops"], remote: "/srv/git/intentops.git", secretFiles: [])
+        configuration.statePath = directory + "/state.sqlite"
+        configuration.workDirectory = directory + "/work"
+        configuration.stages = [
+            .init(name: "unit-tests", argv: ["swift", "test"], timeoutSeconds: 1800),
+            .init(name: "model-gate", argv: ["scripts/model-gate.sh", "0.9"], timeoutSeconds: 600),
+        ]
+        configuration.images = [
+            .init(name: "base", dockerfile: "dockerfiles/base.Dockerfile", repository: "registry.local/intentops/base", buildArgs: nil),
+            .init(name: "api", dockerfile: "dockerfiles/api.Dockerfile", repository: "registry.local/intentops/api", buildArgs: ["BASE": "{image:base}"]),
+        ]
+        configuration.environments = [
+            .init(name: "staging", overlay: "deploy/k8s/overlays/staging", namespace: "intentops-staging", deployments: ["intent-api"],
+                  smokeURL: "http://staging.local/healthz", rolloutTimeoutSeconds: 60),
+            .init(name: "production", overlay: "deploy/k8s/overlays/production", namespace: "intentops", deployments: ["intent-api"],
+                  smokeURL: "http://prod.local/healthz", rolloutTimeoutSeconds: 60),
+        ]
+        self.configuration = configuration
+        store = try DeploymentStore(path: configuration.statePath)
+        let world = self.world
+        runner = RecordingCommandRunner { world.respond($0) }
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        pipeline = ReleasePipeline(configuration: configuration, store: store, runner: runner, smoke: smoke, logger: logger)
+        worker = ReleaseWorker(pipeline: pipeline, store: store, logger: logger)
+    }
+
+    static func sha(_ seed: Character) -> String { String(repeating: seed, count: 40) }
+
+    /// Queues `tag` as a webhook would, with the commit it points to in the fake remote.
+    @discardableResult
+    func queue(_ tag: String, commit: String, delivery: String? = nil) async throws -> DeliveryOutcome {
+        world.set(tag: tag, commit: commit)
+        return try await store.recordDelivery(ReleaseRequest(provider: .github, deliveryID: delivery ?? "d-\(tag)", repository: "acme/intentops",
+                                                             tag: tag, commit: commit, event: "push"))
+    }
+
+    func status(_ tag: String) async throws -> String? {
+        try await store.jobs().first { $0.tag == tag }?.status
+    }
+
+    /// Commands whose argv contains every one of `words`.
+    func commands(_ words: String...) -> [[String]] {
+        runner.commands.filter { argv in words.allSatisfy { word in argv.contains { $0.contains(word) } } }
+    }
+}
+
+@Suite("Release pipeline")
+struct ReleasePipelineTests {
+    @Test("happy path: tests, images pinned by digest, staging then production, each smoke-checked")
+    func happyPath() async throws {
+        let harness = try PipelineHarness()
+        try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.0.0") == "succeeded")
+        let steps = harness.runner.commands.map { argv in argv.prefix(3).joined(separator: " ") }
+        let expected = ["git clone --mirror", "swift test", "scripts/model-gate.sh 0.9", "docker build --file", "docker push registry.local/intentops/base:v1.0.0",
+                        "docker build --file", "docker push registry.local/intentops/api:v1.0.0", "kubectl apply -k", "kubectl rollout status", "kubectl apply -k"]
+        var cursor = steps.startIndex
+        for step in expected {
+            guard let found = steps[cursor...].firstIndex(where: { $0.hasPrefix(step) }) else { Issue.record("missing step \(step) in \(steps)"); return }
+            cursor = found + 1
+        }
+        // The api image is built FROM the base image's digest, and the overlays pin digests.
+        #expect(harness.commands("docker", "build", "BASE=registry.local/intentops/base@sha256:").count == 1)
+        let kustomization = try String(contentsOfFile: harness.configuration.workDirectory + "/jobs/1/.deployer/production/kustomization.yaml", encoding: .utf8)
+        #expect(kustomization.contains("digest: \"sha256:") && kustomization.contains("../../deploy/k8s/overlays/production"))
+        #expect(harness.smoke.urls == ["http://staging.local/healthz", "http://prod.local/healthz"])
+        #expect(try await harness.store.lastKnownGood(environment: "production")?.tag == "v1.0.0")
+        // Every command is an argv with no shell in between.
+        #expect(!harness.runner.commands.contains { ["sh", "bash", "/bin/sh"].contains($0[0]) })
+    }
+
+    @Test("a failing test stage stops the release before any image is built or pushed")
+    func failingTestStage() async throws {
+        let harness = try PipelineHarness()
+        harness.world.fail(when: "model-gate")
+        try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.0.0") == "failed")
+        #expect(harness.commands("docker").isEmpty && harness.commands("kubectl").isEmpty)
+        let stages = try #require(try await harness.store.job(id: 1)).stages
+        #expect(stages.last?.name == "model-gate" && stages.last?.exitCode == 1 && stages.last?.logTail?.contains("simulated failure") == true)
+    }
+
+    @Test("a failed production rollout rolls back every environment it updated and blocks the version")
+    func failedRolloutRollsBack() async throws {
+        let harness = try PipelineHarness()
+        try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
+        await harness.worker.drain()
+        let good = try #require(try await harness.store.lastKnownGood(environment: "production"))
+        // Production's rollout check fails once: for the new release, not for the rollback.
+        harness.world.fail(when: "--namespace intentops --timeout", times: 1)
+        try await harness.queue("v1.1.0", commit: PipelineHarness.sha("b"))
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.1.0") == "rolled_back")
+        #expect(try await harness.store.lastKnownGood(environment: "production") == good)
+        #expect(try await harness.store.lastKnownGood(environment: "staging")?.tag == "v1.0.0")
+        let stages = try #require(try await harness.store.job(id: 2)).stages.map(\.name)
+        #expect(stages.contains("rollback production") && stages.contains("rollback staging"))
+        #expect(try await harness.store.jobs().first?.error?.contains("rollout production") == true)
+        // The version is blocked: a new delivery of it is refused.
+        let again = try await harness.queue("v1.1.0", commit: PipelineHarness.sha("b"), delivery: "redelivered-later")
+        guard case .blockedVersion = again else { Issue.record("expected blockedVersion, got \(again)"); return }
+    }
+
+    @Test("a failed staging smoke check rolls staging back and never touches production")
+    func failedSmoke() async throws {
+        let harness = try PipelineHarness()
+        try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
+        await harness.worker.drain()
+        let productionApplies = harness.commands("kubectl", "apply", "production").count
+        harness.smoke.fail("http://staging.local/healthz", times: 1)
+        try await harness.queue("v1.1.0", commit: PipelineHarness.sha("b"))
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.1.0") == "rolled_back")
+        #expect(harness.commands("kubectl", "apply", "production").count == productionApplies)
+        #expect(try await harness.store.lastKnownGood(environment: "staging")?.tag == "v1.0.0")
+    }
+
+    @Test("when the rollback fails too, the job ends failed for a person to act")
+    func failedRollback() async throws {
+        let harness = try PipelineHarness()
+        try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
+        await harness.worker.drain()
+        harness.world.fail(when: "--namespace intentops --timeout")
+        try await harness.queue("v1.1.0", commit: PipelineHarness.sha("b"))
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.1.0") == "failed")
+    }
+
+    @Test("a first release with no earlier one rolls back with kubectl rollout undo")
+    func rollbackWithoutHistory() async throws {
+        let harness = try PipelineHarness()
+        harness.world.fail(when: "--namespace intentops-staging --timeout", times: 1)
+        try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.0.0") == "rolled_back")
+        #expect(harness.commands("kubectl", "rollout", "undo").first == ["kubectl", "rollout", "undo", "deployment/intent-api", "--namespace", "intentops-staging"])
+    }
+
+    @Test("an interrupted job is resumed when nothing was deployed, rolled back when something was, and never run twice")
+    func recovery() async throws {
+        let harness = try PipelineHarness()
+        try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
+        await harness.worker.drain()
+        // A job killed during its tests: claimed, one stage open.
+        try await harness.queue("v1.1.0", commit: PipelineHarness.sha("b"))
+        let testing = try #require(try await harness.store.claimNextJob())
+        _ = try await harness.store.startStage(jobID: testing.id, name: "unit-tests")
+        try await harness.worker.recoverInterruptedJobs()
+        #expect(try await harness.status("v1.1.0") == "queued")
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.1.0") == "succeeded")
+        let interruptedStages = try #require(try await harness.store.job(id: testing.id)).stages.filter { $0.status == "interrupted" }
+        #expect(interruptedStages.count == 1)
+
+        // A job killed during its production rollout: staging already runs it.
+        try await harness.queue("v1.2.0", commit: PipelineHarness.sha("c"))
+        let deploying = try #require(try await harness.store.claimNextJob())
+        try await harness.store.setLastKnownGood(environment: "staging", LastKnownGood(jobID: deploying.id, tag: "v1.2.0", commit: PipelineHarness.sha("c"), images: [:]))
+        _ = try await harness.store.startStage(jobID: deploying.id, name: "deploy staging", environment: "staging")
+        _ = try await harness.store.startStage(jobID: deploying.id, name: "deploy production", environment: "production")
+        let buildsBefore = harness.commands("docker", "build").count
+        try await harness.worker.recoverInterruptedJobs()
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.2.0") == "rolled_back")
+        #expect(try await harness.store.lastKnownGood(environment: "staging")?.tag == "v1.1.0")
+        #expect(try await harness.store.lastKnownGood(environment: "production")?.tag == "v1.1.0")
+        #expect(harness.commands("docker", "build").count == buildsBefore)  // not released a second time
+        try await harness.worker.recoverInterruptedJobs()
+        #expect(try await harness.store.interruptedJobs().isEmpty)
+    }
+
+    @Test("an annotated tag is released at its commit whether the payload names the tag object or the commit")
+    func annotatedTag() async throws {
+        let harness = try PipelineHarness()
+        let commit = PipelineHarness.sha("d"), tagObject = PipelineHarness.sha("f")
+        try await harness.queue("v2.0.0", commit: tagObject)
+        try await harness.queue("v2.1.0", commit: commit)
+        harness.world.set(tag: "v2.1.0", commit: PipelineHarness.sha("9"))
+        harness.world.peeled = ["v2.0.0": commit, "v2.1.0": commit]
+        await harness.worker.drain()
+        #expect(try await harness.status("v2.0.0") == "succeeded")
+        #expect(try await harness.status("v2.1.0") == "succeeded")
+        #expect(try await harness.store.jobs().allSatisfy { $0.commit == commit })
+        #expect(harness.commands("git", "checkout", commit).count == 2)
+    }
+
+    @Test("an older tag arriving after a newer one is never deployed over it")
+    func racingTags() async throws {
+        let harness = try PipelineHarness()
+        try await harness.queue("v1.2.0", commit: PipelineHarness.sha("c"))
+        try await harness.queue("v1.1.0", commit: PipelineHarness.sha("b"))
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.2.0") == "succeeded")
+        #expect(try await harness.status("v1.1.0") == "superseded")
+        #expect(try await harness.store.lastKnownGood(environment: "production")?.tag == "v1.2.0")
+        #expect(harness.commands("kubectl", "apply").count == 2)
+    }
+
+    @Test("a tag moved to another commit after the push is refused before anything is built")
+    func movedTag() async throws {
+        let harness = try PipelineHarness()
+        try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
+        harness.world.set(tag: "v1.0.0", commit: PipelineHarness.sha("e"))
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.0.0") == "failed")
+        #expect(try await harness.store.jobs().first?.error?.contains("now points to") == true)
+        #expect(harness.commands("docker").isEmpty && harness.commands("swift").isEmpty)
+    }
+}
