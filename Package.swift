@@ -28,7 +28,7 @@ let package = Package(
         ),
         // The deployer never imports the ML code (shared/STYLE.md): its logic lives in DeployerCore so
         // that tests can drive it without a process, and `deployer` is a thin executable around it.
-        // Two glibc calls Swift's Glibc module does not expose (pipe2, posix_spawn_file_actions_addchdir_np).
+        // Three glibc calls Swift's Glibc module does not expose (pipe2, posix_spawn chdir and closefrom).
         .target(name: "CProcessSpawn"),
         .target(
             name: "DeployerCore",
@@ -55,6 +55,14 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             resources: [.copy("Fixtures")]
+        ),
+        // End-to-end: the built `deployer` binary, live over HTTP, with a real git remote.
+        .testTarget(
+            name: "DeployerTests",
+            dependencies: [
+                "Deployer",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(name: "IntentMLTests", dependencies: ["IntentML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AppTests", dependencies: ["App", "IntentML"]),

@@ -40,6 +40,15 @@ struct ProcessCommandRunnerTests {
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(directory.split(separator: "/").last.map(String.init) ?? "?"))
     }
 
+    @Test("the child inherits only stdin, stdout and stderr, even descriptors opened without close-on-exec")
+    func descriptors() async throws {
+        let leaked = open("/dev/null", O_RDONLY)  // no O_CLOEXEC, as some libraries do
+        defer { close(leaked) }
+        #expect(leaked > 2)
+        let result = try await runner.run(Self.command("sh", "-c", "ls /proc/$$/fd"))
+        #expect(result.output.split(separator: "\n") == ["0", "1", "2"])
+    }
+
     @Test("a timeout kills the whole process group, grandchildren included")
     func timeoutKillsGroup() async throws {
         let started = Date()

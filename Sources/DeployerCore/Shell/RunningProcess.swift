@@ -48,6 +48,9 @@ final class RunningProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
         if let workingDirectory { intentops_spawn_addchdir(&actions, workingDirectory) }
+        // Only stdin, stdout and stderr reach the child: no listening socket, database or lock file of
+        // the deployer's (some libraries open descriptors without close-on-exec).
+        intentops_spawn_addclosefrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -1,0 +1,281 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A live `deployer serve` on 127.0.0.1 with a real git remote, the recording fakes on its PATH and its
+/// own state directory: what the end-to-end tests drive over HTTP.
+final class DeployerHarness: @unchecked Sendable {
+    let root: URL
+    let remote: URL
+    let source: URL
+    let fakeDirectory: URL
+    let configPath: String
+    let port: Int
+    let secret = "e2e-secret-\(UUID().uuidString)"
+    private var process: Process?
+
+    /// The built `deployer` binary (SwiftPM builds every product before the tests run).
+    static var executable: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("deployer").path), directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("deployer")
+    }
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("deployer-e2e-\(UUID().uuidString)")
+        source = root.appendingPathComponent("source")
+        remote = root.appendingPathComponent("remote.git")
+        fakeDirectory = root.appendingPathComponent("fake")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        _ = try FakeTools.install(in: fakeDirectory, docker: true)
+        port = try Self.freePort()
+        configPath = root.appendingPathComponent("deployer.json").path
+        try writeRepository()
+        try secret.write(to: root.appendingPathComponent("secret"), atomically: true, encoding: .utf8)
+        let config: [String: Any] = [
+            "repositories": ["acme/intentops"],
+            "remote": remote.path,
+            "secret_files": [root.appendingPathComponent("secret").path],
+            "port": port,
+            "state_path": root.appendingPathComponent("state/state.sqlite").path,
+            "work_directory": root.appendingPathComponent("work").path,
+            "stages": [["name": "quality-gate", "argv": ["sh", "scripts/gate.sh"], "timeout_seconds": 120]],
+            "images": [
+                ["name": "base", "dockerfile": "dockerfiles/base.Dockerfile", "repository": "registry.local/intentops/base"],
+                ["name": "api", "dockerfile": "dockerfiles/api.Dockerfile", "repository": "registry.local/intentops/api",
+                 "build_args": ["BASE_IMAGE": "{image:base}"]],
+            ],
+            "environments": [
+                ["name": "staging", "overlay": "deploy/k8s/overlays/staging", "namespace": "intentops-staging",
+                 "deployments": ["intent-api"], "smoke_url": "http://127.0.0.1:\(port)/healthz", "rollout_timeout_seconds": 30],
+                ["name": "production", "overlay": "deploy/k8s/overlays/production", "namespace": "intentops",
+                 "deployments": ["intent-api"], "smoke_url": "http://127.0.0.1:\(port)/healthz", "rollout_timeout_seconds": 30],
+            ],
+        ]
+        try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: configPath))
+    }
+
+    deinit {
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        // Let any held fake step go.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: fakeDirectory.path)) ?? [] where name.hasPrefix("hold-") {
+            try? FileManager.default.removeItem(at: fakeDirectory.appendingPathComponent(name))
+        }
+    }
+
+    // MARK: - The git remote
+
+    @discardableResult
+    func git(_ arguments: String..., in directory: URL? = nil) throws -> String {
+        let result = try Self.run(["git", "-C", (directory ?? source).path] + arguments)
+        guard result.status == 0 else { throw HarnessError.command("git \(arguments.joined(separator: " ")): \(result.output)") }
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func writeRepository() throws {
+        let files = [
+            "deploy/k8s/base/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n",
+            "deploy/k8s/base/deployment.yaml": """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: intent-api
+                spec:
+                  selector:
+                    matchLabels: {app: intent-api}
+                  template:
+                    metadata:
+                      labels: {app: intent-api}
+                    spec:
+                      containers:
+                        - name: api
+                          image: registry.local/intentops/api:latest
+
+                """,
+            "deploy/k8s/overlays/staging/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: intentops-staging\nresources:\n  - ../../base\n",
+            "deploy/k8s/overlays/production/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: intentops\nresources:\n  - ../../base\n",
+            "scripts/gate.sh": "\"$FAKE_DIR/bin/hold\" gate\ntest \"$(cat GATE)\" = pass || { echo \"quality gate failed: $(cat GATE)\"; exit 3; }\necho gate passed\n",
+            "GATE": "pass\n",
+        ]
+        for (path, text) in files {
+            let url = source.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        try git("init", "--quiet", "--initial-branch=main")
+        try git("-c", "user.name=Test", "-c", "user.email=test@example.com", "add", ".")
+        try git("-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "initial")
+        _ = try Self.run(["git", "clone", "--quiet", "--bare", source.path, remote.path])
+    }
+
+    /// Commits `gate` as the quality gate's verdict, tags it (annotated) and pushes; returns the tag
+    /// object's id (what a push payload's `after` names).
+    @discardableResult
+    func tag(_ name: String, gate: String = "pass") throws -> String {
+        try "\(gate)\n".write(to: source.appendingPathComponent("GATE"), atomically: true, encoding: .utf8)
+        try git("-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "--allow-empty", "-am", "release \(name)")
+        try git("-c", "user.name=Test", "-c", "user.email=test@example.com", "tag", "-a", name, "-m", "release \(name)")
+        try git("push", "--quiet", remote.path, "HEAD:refs/heads/main", "refs/tags/\(name)")
+        return try git("rev-parse", "refs/tags/\(name)")
+    }
+
+    // MARK: - The deployer process
+
+    /// Starts `deployer serve` and waits until /healthz answers.
+    func start() async throws {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--config", configPath]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = fakeDirectory.appendingPathComponent("bin").path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["FAKE_DIR"] = fakeDirectory.path
+        environment["REAL_KUBECTL"] = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? ""
+        process.environment = environment
+        let log = root.appendingPathComponent("deployer.log")
+        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        self.process = process
+        for _ in 0..<400 {
+            if let (status, _) = try? await request("GET", "/healthz"), status == 200 { return }
+            guard process.isRunning else { throw HarnessError.command("deployer exited: \(logText)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError.command("deployer did not answer /healthz within 20 s: \(logText)")
+    }
+
+    /// `kill -9`, and wait for the process to be gone.
+    func killHard() {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, and wait for the graceful exit.
+    func stop() -> Int32 {
+        guard let process else { return -1 }
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    var logText: String { (try? String(contentsOf: root.appendingPathComponent("deployer.log"), encoding: .utf8)) ?? "" }
+
+    // MARK: - HTTP
+
+    /// One HTTP request to the deployer; returns the status and the body.
+    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil) async throws -> (Int, String) {
+        guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { throw HarnessError.command("bad path \(path)") }
+        var request = URLRequest(url: url, timeoutInterval: 30)
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    /// A GitHub tag push for `tag` pointing at `object`, signed with the deployer's secret.
+    func deliver(tag: String, object: String, delivery: String = UUID().uuidString, secret: String? = nil) async throws -> (Int, [String: Any]) {
+        let payload: [String: Any] = [
+            "ref": "refs/tags/\(tag)", "before": String(repeating: "0", count: 40), "after": object, "created": true, "deleted": false,
+            "repository": ["full_name": "acme/intentops", "clone_url": "https://attacker.example.com/evil.git"],
+        ]
+        let body = try JSONSerialization.data(withJSONObject: payload)
+        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data((secret ?? self.secret).utf8)))
+        let signature = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        let (status, text) = try await request("POST", "/webhook", headers: [
+            "Content-Type": "application/json", "X-GitHub-Event": "push", "X-GitHub-Delivery": delivery, "X-Hub-Signature-256": signature,
+        ], body: body)
+        return (status, (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:])
+    }
+
+    /// The job as `GET /api/deployments/{id}` shows it.
+    func deployment(_ id: Int) async throws -> [String: Any] {
+        let (_, text) = try await request("GET", "/api/deployments/\(id)")
+        return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// Waits (up to 120 s) until job `id` is no longer queued or running; returns its status.
+    func waitForJob(_ id: Int) async throws -> String {
+        for _ in 0..<2400 {
+            let job = try await deployment(id)["deployment"] as? [String: Any]
+            if let status = job?["status"] as? String, status != "queued", status != "running" { return status }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError.command("job \(id) did not finish within 120 s: \(logText)")
+    }
+
+    // MARK: - Fakes
+
+    func hold(_ step: String) { FileManager.default.createFile(atPath: fakeDirectory.appendingPathComponent("hold-\(step)").path, contents: nil) }
+    func release(_ step: String) { try? FileManager.default.removeItem(at: fakeDirectory.appendingPathComponent("hold-\(step)")) }
+
+    /// Waits (up to 60 s) until a held step is reached.
+    func waitUntilAt(_ step: String) async throws {
+        let marker = fakeDirectory.appendingPathComponent("at-\(step)").path
+        for _ in 0..<1200 {
+            if FileManager.default.fileExists(atPath: marker) {
+                try? FileManager.default.removeItem(atPath: marker)
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError.command("step \(step) was never reached: \(logText)")
+    }
+
+    /// Makes the next `count` rollout checks in `namespace` fail.
+    func failRollout(namespace: String, count: Int = 1) {
+        for index in 0..<count {
+            FileManager.default.createFile(atPath: fakeDirectory.appendingPathComponent("fail-rollout-\(namespace)-\(index)").path, contents: nil)
+        }
+    }
+
+    /// Lines a fake tool recorded.
+    func recorded(_ tool: String) -> [String] {
+        ((try? String(contentsOf: fakeDirectory.appendingPathComponent("\(tool).log"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    // MARK: - Helpers
+
+    static func run(_ argv: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = argv
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw HarnessError.command("cannot find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+enum HarnessError: Error, CustomStringConvertible {
+    case command(String)
+    var description: String {
+        switch self { case .command(let text): return text }
+    }
+}
