@@ -63,4 +63,35 @@ struct DeploymentStoreTests {
         #expect(found.job.tag == "v1.2.3" && found.stages.isEmpty)
         #expect(try await store.job(id: 999) == nil)
     }
+
+    @Test("group commit: 200 concurrent deliveries, every one recorded once, one job per tag")
+    func groupCommit() async throws {
+        let store = try Self.store()
+        let recorder = DeliveryRecorder(store: store)
+        // 100 tags, each delivered twice under different ids, all at once.
+        let outcomes = try await withThrowingTaskGroup(of: DeliveryOutcome.self) { group in
+            for index in 0..<200 {
+                group.addTask { try await recorder.record(Self.release(delivery: "d-\(index)", tag: "v1.0.\(index % 100)")) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { if case .queued = $0 { return true } else { return false } }.count == 100)
+        #expect(outcomes.filter { if case .duplicateRelease = $0 { return true } else { return false } }.count == 100)
+        let counts = try await store.counts()
+        #expect(counts.deliveries == 200 && counts.jobs == 100)
+        #expect(try await recorder.record(Self.release(delivery: "d-7", tag: "v1.0.7")) == .duplicateDelivery(jobID: try await store.jobs(limit: 1000).first { $0.tag == "v1.0.7" }?.id))
+    }
+}
+
+@Suite("JSON log lines")
+struct JSONLogHandlerTests {
+    @Test("hand-written JSON escapes quotes, backslashes and control characters, and parses back")
+    func escaping() throws {
+        var line = ""
+        JSONLogHandler.append(.dictionary(["tag": "v1\"\\\n\u{1}", "list": .array(["a", .stringConvertible(42)])]), to: &line)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(parsed["tag"] as? String == "v1\"\\\n\u{1}")
+        #expect(parsed["list"] as? [String] == ["a", "42"])
+        #expect(JSONLogHandler.timestamp().count == "2026-11-29T03:41:07.123Z".count)
+    }
 }

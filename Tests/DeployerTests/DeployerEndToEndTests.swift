@@ -168,4 +168,57 @@ struct DeployerEndToEndTests {
         if !touchedEnvironment { #expect(detail.contains("\"status\":\"interrupted\"")) }
         #expect(harness.stop() == 0)
     }
+
+    /// The Docker engine and registry `.ci/run` starts (`DEPLOYER_E2E_DOCKER`, `DEPLOYER_E2E_REGISTRY`),
+    /// when they answer; in CI their absence is a failure, elsewhere a skip that says so.
+    static func realDocker() throws -> (client: String, registry: String)? {
+        let environment = ProcessInfo.processInfo.environment
+        let client = environment["DEPLOYER_E2E_DOCKER"] ?? "/usr/bin/docker"
+        let registry = environment["DEPLOYER_E2E_REGISTRY"] ?? "127.0.0.1:5000"
+        let engine = FileManager.default.isExecutableFile(atPath: client) ? try DeployerHarness.run([client, "info", "--format", "{{.ServerVersion}}"]) : (status: 1, output: "no client")
+        let catalog = try DeployerHarness.run(["curl", "-fsS", "http://\(registry)/v2/"])
+        guard engine.status == 0, catalog.status == 0 else {
+            let why = "Docker engine (\(client)): \(engine.output.prefix(200)); registry \(registry): \(catalog.output.prefix(200))"
+            if environment["CI"] == "true" { throw HarnessError.command("CI must run the real Docker tests, but: \(why)") }
+            print("deployer e2e: SKIPPED real Docker release: no engine or registry here (\(why)); .ci/run starts both")
+            return nil
+        }
+        return (client, registry)
+    }
+
+    /// The digest the registry serves for `repository:tag`, nil when it has no such tag.
+    static func registryDigest(_ registry: String, _ repository: String, _ tag: String) throws -> String? {
+        let head = try DeployerHarness.run(["curl", "-fsSI", "-H", "Accept: application/vnd.docker.distribution.manifest.v2+json",
+                                            "-H", "Accept: application/vnd.oci.image.manifest.v1+json",
+                                            "-H", "Accept: application/vnd.oci.image.index.v1+json",
+                                            "-H", "Accept: application/vnd.docker.distribution.manifest.list.v2+json",
+                                            "http://\(registry)/v2/\(repository)/manifests/\(tag)"])
+        guard head.status == 0 else { return nil }
+        return head.output.split(separator: "\r\n").first { $0.lowercased().hasPrefix("docker-content-digest:") }
+            .map { $0.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces) }
+    }
+
+    @Test("with a real Docker engine and registry: images are built, pushed and rolled out by digest; a failing gate pushes nothing")
+    func realDockerRelease() async throws {
+        guard let docker = try Self.realDocker() else { return }
+        let harness = try DeployerHarness(realDocker: docker)
+        try await harness.start()
+        let failing = try harness.tag("v0.9.0", gate: "fail")
+        let (_, refused) = try await harness.deliver(tag: "v0.9.0", object: failing)
+        #expect(try await harness.waitForJob(try #require(refused["job_id"] as? Int)) == "failed")
+        #expect(try Self.registryDigest(docker.registry, "intentops/api", "v0.9.0") == nil)
+
+        let object = try harness.tag("v1.0.0")
+        let (_, body) = try await harness.deliver(tag: "v1.0.0", object: object)
+        let id = try #require(body["job_id"] as? Int)
+        #expect(try await harness.waitForJob(id) == "succeeded", "\(harness.logText)")
+        let api = try #require(try Self.registryDigest(docker.registry, "intentops/api", "v1.0.0"))
+        let base = try #require(try Self.registryDigest(docker.registry, "intentops/base", "v1.0.0"))
+        #expect(api.hasPrefix("sha256:") && base.hasPrefix("sha256:") && api != base)
+        if let rendered = try Self.renderedProduction(harness) {
+            #expect(rendered.contains("image: \(docker.registry)/intentops/api@\(api)"))
+        }
+        print("deployer e2e: real Docker release pushed \(docker.registry)/intentops/api@\(api)")
+        #expect(harness.stop() == 0)
+    }
 }

@@ -25,13 +25,23 @@ final class DeployerHarness: @unchecked Sendable {
         return directory.appendingPathComponent("deployer")
     }
 
-    init() throws {
+    /// The registry (`host:port`) images are pushed to: the local one of a real Docker test, else a name
+    /// the fake docker never contacts.
+    let registry: String
+
+    /// - Parameter realDocker: the docker client to use against a running engine and the registry in
+    ///   `registry`; nil puts the recording fake on PATH instead.
+    init(realDocker: (client: String, registry: String)? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("deployer-e2e-\(UUID().uuidString)")
         source = root.appendingPathComponent("source")
         remote = root.appendingPathComponent("remote.git")
         fakeDirectory = root.appendingPathComponent("fake")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
-        _ = try FakeTools.install(in: fakeDirectory, docker: true)
+        let bin = try FakeTools.install(in: fakeDirectory, docker: realDocker == nil)
+        if let realDocker {
+            try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("docker").path, withDestinationPath: realDocker.client)
+        }
+        registry = realDocker?.registry ?? "registry.local"
         port = try Self.freePort()
         configPath = root.appendingPathComponent("deployer.json").path
         try writeRepository()
@@ -45,8 +55,8 @@ final class DeployerHarness: @unchecked Sendable {
             "work_directory": root.appendingPathComponent("work").path,
             "stages": [["name": "quality-gate", "argv": ["sh", "scripts/gate.sh"], "timeout_seconds": 120]],
             "images": [
-                ["name": "base", "dockerfile": "dockerfiles/base.Dockerfile", "repository": "registry.local/intentops/base"],
-                ["name": "api", "dockerfile": "dockerfiles/api.Dockerfile", "repository": "registry.local/intentops/api",
+                ["name": "base", "dockerfile": "dockerfiles/base.Dockerfile", "repository": "\(registry)/intentops/base"],
+                ["name": "api", "dockerfile": "dockerfiles/api.Dockerfile", "repository": "\(registry)/intentops/api",
                  "build_args": ["BASE_IMAGE": "{image:base}"]],
             ],
             "environments": [
@@ -93,13 +103,16 @@ final class DeployerHarness: @unchecked Sendable {
                     spec:
                       containers:
                         - name: api
-                          image: registry.local/intentops/api:latest
+                          image: \(registry)/intentops/api:latest
 
                 """,
             "deploy/k8s/overlays/staging/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: intentops-staging\nresources:\n  - ../../base\n",
             "deploy/k8s/overlays/production/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: intentops\nresources:\n  - ../../base\n",
             "scripts/gate.sh": "\"$FAKE_DIR/bin/hold\" gate\ntest \"$(cat GATE)\" = pass || { echo \"quality gate failed: $(cat GATE)\"; exit 3; }\necho gate passed\n",
             "GATE": "pass\n",
+            // Real images that need no base to pull: `scratch` plus files from the repository.
+            "dockerfiles/base.Dockerfile": "FROM scratch\nCOPY GATE /release/GATE\n",
+            "dockerfiles/api.Dockerfile": "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY scripts/gate.sh /release/gate.sh\n",
         ]
         for (path, text) in files {
             let url = source.appendingPathComponent(path)
@@ -133,6 +146,7 @@ final class DeployerHarness: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = fakeDirectory.appendingPathComponent("bin").path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         environment["FAKE_DIR"] = fakeDirectory.path
+        environment["DOCKER_BUILDKIT"] = "1"
         environment["REAL_KUBECTL"] = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? ""
         process.environment = environment
         let log = root.appendingPathComponent("deployer.log")

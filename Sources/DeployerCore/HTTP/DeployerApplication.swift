@@ -31,7 +31,7 @@ public func buildDeployerRouter(
 ) throws -> Router<BasicRequestContext> {
     let webhook = WebhookEndpoint(
         handler: WebhookHandler(policy: try WebhookPolicy(configuration: configuration)),
-        store: store, maxBodyBytes: configuration.maxBodyBytes, logger: logger, metrics: metrics, onQueued: onQueued)
+        recorder: DeliveryRecorder(store: store), maxBodyBytes: configuration.maxBodyBytes, logger: logger, metrics: metrics, onQueued: onQueued)
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
     for method in [HTTPRequest.Method.post, .get, .put, .patch, .delete, .head, .options] {

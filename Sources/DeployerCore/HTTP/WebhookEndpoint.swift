@@ -7,10 +7,10 @@ import NIOCore
 ///
 /// Order of work: the declared length is checked before reading; the body is read up to the cap (413
 /// past it); the handler verifies the signature over the raw bytes before any parsing; only an accepted
-/// delivery touches the database, and it is committed before the 202 goes out.
+/// delivery touches the database, and it is committed (with group commit) before the 202 goes out.
 struct WebhookEndpoint: Sendable {
     let handler: WebhookHandler
-    let store: DeploymentStore
+    let recorder: DeliveryRecorder
     let maxBodyBytes: Int
     let logger: Logger
     let metrics: DeployerMetrics
@@ -50,7 +50,7 @@ struct WebhookEndpoint: Sendable {
             logger.info("delivery ignored", metadata: ["deploy.reason": "\(reason)"])
             return try JSONResponse.make(.accepted, Acknowledgement(status: "ignored", reason: reason))
         case .accepted(let release):
-            let outcome = try await store.recordDelivery(release)
+            let outcome = try await recorder.record(release)
             metrics.recordDelivery(result: outcome.metricLabel)
             var metadata: Logger.Metadata = [
                 "deploy.tag": "\(release.tag)", "deploy.repository": "\(release.repository)", "deploy.delivery": "\(release.deliveryID)",
@@ -74,9 +74,11 @@ struct WebhookEndpoint: Sendable {
         }
     }
 
+    /// Refusals are counted in `deployer_webhook_deliveries_total` and logged at debug only: a flood of
+    /// forged requests must not become a flood of log lines.
     private func reject(_ error: WebhookError) -> Response {
         metrics.recordDelivery(result: error.code)
-        logger.info("delivery rejected", metadata: ["deploy.reason": "\(error.code)"])
+        logger.debug("delivery rejected", metadata: ["deploy.reason": "\(error.code)"])
         return JSONResponse.error(HTTPResponse.Status(code: error.status), code: error.code, message: error.description)
     }
 }

@@ -125,9 +125,10 @@ public struct ReleasePipeline: Sendable {
             argv.append(".")
             try await stage(job, "build \(image.name)", argv, directory: directory, timeout: Limits.defaultStageTimeoutSeconds)
             try await stage(job, "push \(image.name)", ["docker", "push", versionTag], directory: directory)
-            let inspected = try await stage(job, "digest \(image.name)", ["docker", "inspect", "--format", "{{index .RepoDigests 0}}", versionTag])
-            let reference = inspected.output.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard reference.hasPrefix("\(image.repository)@sha256:") else { throw StageError.digestMissing(image: versionTag) }
+            // An image pushed to several repositories has several digests: take this repository's.
+            let inspected = try await stage(job, "digest \(image.name)", ["docker", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", versionTag])
+            guard let reference = inspected.output.split(whereSeparator: \.isNewline).map(String.init)
+                .first(where: { $0.hasPrefix("\(image.repository)@sha256:") }) else { throw StageError.digestMissing(image: versionTag) }
             pinned[image.name] = reference
         }
         return pinned

@@ -45,7 +45,9 @@ public struct ReleaseRequest: Codable, Sendable, Equatable {
 public struct WebhookRequest: Sendable {
     public var method: String
     /// Header fields in arrival order; names compare case-insensitively and may repeat.
-    public var headers: [(String, String)]
+    public var headers: [(String, String)] {
+        didSet { lowercasedNames = headers.map { $0.0.lowercased() } }
+    }
     /// The raw body: the bytes the signature covers.
     public var body: [UInt8]
 
@@ -53,11 +55,16 @@ public struct WebhookRequest: Sendable {
         self.method = method
         self.headers = headers
         self.body = body
+        lowercasedNames = headers.map { $0.0.lowercased() }
     }
+
+    /// Header names lowercased once (a lookup per header otherwise dominated the handler's profile).
+    private var lowercasedNames: [String]
 
     /// Every value of header `name`.
     func values(_ name: String) -> [String] {
-        headers.filter { $0.0.caseInsensitiveCompare(name) == .orderedSame }.map(\.1)
+        let wanted = name.lowercased()
+        return zip(lowercasedNames, headers).filter { $0.0 == wanted }.map(\.1.1)
     }
 }
 
