@@ -26,4 +26,7 @@ public enum Limits {
     public static let terminationGraceSeconds: Double = 5
     /// How long a smoke check waits for an answer: a healthy pod answers its health route in milliseconds.
     public static let smokeTimeoutSeconds: Double = 10
+    /// How often an idle worker looks at the queue for jobs another process queued (`deployer deploy`
+    /// while a server runs); webhook deliveries wake it at once.
+    public static let queuePollInterval: Duration = .seconds(2)
 }

@@ -67,9 +67,10 @@ struct PipelineHarness {
     let pipeline: ReleasePipeline
     let worker: ReleaseWorker
 
-    init() throws {
+    init(remote: String = "/srv/git/intentops.git", secrets: [[UInt8]] = []) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deployer-pipeline-\(UUID().uuidString)").path
-        var configuration = DeployerConfiguration(repositories: ["acme/intentops"], remote: "/srv/git/intentops.git", secretFiles: [])
+        var configuration = DeployerConfiguration(repositories: ["acme/intentops"], remote: remote, secretFiles: [])
+        configuration.secrets = secrets
         configuration.statePath = directory + "/state.sqlite"
         configuration.workDirectory = directory + "/work"
         configuration.stages = [
@@ -278,5 +279,17 @@ struct ReleasePipelineTests {
         #expect(try await harness.status("v1.0.0") == "failed")
         #expect(try await harness.store.jobs().first?.error?.contains("now points to") == true)
         #expect(harness.commands("docker").isEmpty && harness.commands("swift").isEmpty)
+    }
+
+    @Test("every command is told to redact the webhook secrets and the remote's password")
+    func redactions() async throws {
+        let harness = try PipelineHarness(remote: "https://bot:t0ken%2Fvalue@git.example.com/acme/intentops.git", secrets: [Array("webhook-secret-1".utf8)])
+        try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
+        await harness.worker.drain()
+        let commands = harness.runner.shellCommands
+        #expect(!commands.isEmpty)
+        #expect(commands.allSatisfy { Set($0.secrets).isSuperset(of: ["webhook-secret-1", "t0ken%2Fvalue", "t0ken/value"]) })
+        let clone = try #require(commands.first)
+        #expect(!clone.displayString.contains("t0ken") && clone.redact("fatal: https://bot:t0ken/value@host") == "fatal: https://bot:[REDACTED]@host")
     }
 }

@@ -145,7 +145,7 @@ struct DeployerEndToEndTests {
     }
 
     @Test("kill -9 during a stage, then restart: the job is finished consistently and released at most once",
-          arguments: ["gate", "build", "apply-staging", "rollout-intentops"])
+          arguments: ["gate", "build", "push", "apply-staging", "apply-production", "rollout-intentops"])
     func killDuringStage(_ step: String) async throws {
         let harness = try DeployerHarness()
         try await harness.start()
@@ -163,9 +163,43 @@ struct DeployerEndToEndTests {
         let (_, list) = try await harness.request("GET", "/api/deployments")
         #expect(list.components(separatedBy: "\"tag\":\"v2.0.0\"").count - 1 == 1)  // one job, never two
         let productionApplies = harness.recorded("kubectl").filter { $0.hasPrefix("apply -k") && $0.hasSuffix("/production") }
-        #expect(productionApplies.count == (step == "rollout-intentops" || !touchedEnvironment ? 1 : 0))
+        #expect(productionApplies.count == (step == "rollout-intentops" || step == "apply-production" || !touchedEnvironment ? 1 : 0))
         let (_, detail) = try await harness.request("GET", "/api/deployments/\(id)")
         if !touchedEnvironment { #expect(detail.contains("\"status\":\"interrupted\"")) }
+        #expect(harness.stop() == 0)
+    }
+
+    @Test("deployer deploy and deployer rollback from the command line, through the same pipeline")
+    func manualCommands() async throws {
+        let harness = try DeployerHarness(smoke: false)
+        try harness.tag("v1.0.0")
+        try harness.tag("v1.1.0")
+        let first = try harness.cli(["deploy", "--config", harness.configPath, "v1.0.0"])
+        #expect(first.status == 0 && first.output.contains("v1.0.0: succeeded"), "\(first.output)")
+        let second = try harness.cli(["deploy", "--config", harness.configPath, "v1.1.0"])
+        #expect(second.status == 0, "\(second.output)")
+        let again = try harness.cli(["deploy", "--config", harness.configPath, "v1.1.0"])
+        #expect(again.status == 1 && again.output.contains("already has release job"))
+        let invalid = try harness.cli(["deploy", "--config", harness.configPath, "--", "--upload-pack=touch"])
+        #expect(invalid.status != 0 && invalid.output.contains("does not match the release pattern"))
+        #expect(harness.recorded("docker").filter { $0.hasPrefix("push") }.count == 4)
+
+        let rollback = try harness.cli(["rollback", "--config", harness.configPath, "production"])
+        #expect(rollback.status == 0 && rollback.output.contains("production runs v1.0.0 again"), "\(rollback.output)")
+        if let rendered = try Self.renderedProduction(harness) {
+            #expect(rendered.contains(try Self.digest("registry.local/intentops/api:v1.0.0")))
+        }
+        let unknown = try harness.cli(["rollback", "--config", harness.configPath, "qa"])
+        #expect(unknown.status != 0 && unknown.output.contains("no environment 'qa'"))
+        let history = try harness.cli(["history", "--config", harness.configPath, "--json"])
+        let jobs = try #require(try JSONSerialization.jsonObject(with: Data(history.output.utf8)) as? [[String: Any]])
+        #expect(jobs.compactMap { $0["tag"] as? String } == ["v1.1.0", "v1.0.0"])
+        // With a server holding the state, deploy only queues.
+        try await harness.start()
+        try harness.tag("v1.2.0")
+        let queued = try harness.cli(["deploy", "--config", harness.configPath, "v1.2.0"])
+        #expect(queued.status == 0 && queued.output.contains("queued as job 3"), "\(queued.output)")
+        #expect(try await harness.waitForJob(3) == "succeeded")
         #expect(harness.stop() == 0)
     }
 

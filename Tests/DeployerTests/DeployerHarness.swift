@@ -31,7 +31,9 @@ final class DeployerHarness: @unchecked Sendable {
 
     /// - Parameter realDocker: the docker client to use against a running engine and the registry in
     ///   `registry`; nil puts the recording fake on PATH instead.
-    init(realDocker: (client: String, registry: String)? = nil) throws {
+    /// - Parameter smoke: whether environments smoke-check the deployer's own /healthz (off for tests
+    ///   that release from the command line with no server running).
+    init(realDocker: (client: String, registry: String)? = nil, smoke: Bool = true) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("deployer-e2e-\(UUID().uuidString)")
         source = root.appendingPathComponent("source")
         remote = root.appendingPathComponent("remote.git")
@@ -66,7 +68,11 @@ final class DeployerHarness: @unchecked Sendable {
                  "deployments": ["intent-api"], "smoke_url": "http://127.0.0.1:\(port)/healthz", "rollout_timeout_seconds": 30],
             ],
         ]
-        try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: configPath))
+        var document = config
+        if !smoke, let environments = config["environments"] as? [[String: Any]] {
+            document["environments"] = environments.map { $0.filter { $0.key != "smoke_url" } }
+        }
+        try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: configPath))
     }
 
     deinit {
@@ -138,17 +144,37 @@ final class DeployerHarness: @unchecked Sendable {
 
     // MARK: - The deployer process
 
-    /// Starts `deployer serve` and waits until /healthz answers.
-    func start() async throws {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--config", configPath]
+    /// The environment the deployer runs with: the fakes first on PATH.
+    var deployerEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = fakeDirectory.appendingPathComponent("bin").path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         environment["FAKE_DIR"] = fakeDirectory.path
         environment["DOCKER_BUILDKIT"] = "1"
         environment["REAL_KUBECTL"] = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? ""
-        process.environment = environment
+        return environment
+    }
+
+    /// Runs `deployer ARGUMENTS` to its end (deploy, rollback, history); stdout and stderr together.
+    func cli(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.environment = deployerEnvironment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Starts `deployer serve` and waits until /healthz answers.
+    func start() async throws {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--config", configPath]
+        process.environment = deployerEnvironment
         let log = root.appendingPathComponent("deployer.log")
         if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)

@@ -11,7 +11,7 @@ extension ReleasePipeline {
         failure: ((CommandResult) -> StageError)? = nil
     ) async throws -> CommandResult {
         let runID = try await store.startStage(jobID: job.id, name: name, environment: environment)
-        let command = ReleasePipeline.command(argv, directory: directory, timeout: timeout, secrets: [])
+        let command = ReleasePipeline.command(argv, directory: directory, timeout: timeout, secrets: redactions)
         let result: CommandResult
         do {
             result = try await runner.run(command)
@@ -27,6 +27,18 @@ extension ReleasePipeline {
             throw failure?(result) ?? StageError.commandFailed(stage: name, command: command.displayString, exitCode: result.exitCode, timedOut: result.timedOut)
         }
         return result
+    }
+
+    /// What never appears in a stage log: the webhook secrets and any password in the remote's URL
+    /// (`https://user:token@host/repo.git`), which git may print.
+    var redactions: [String] {
+        var values = configuration.secrets.map { String(decoding: $0, as: UTF8.self) }
+        if let components = URLComponents(string: configuration.remote) {
+            for password in [components.percentEncodedPassword, components.password] {
+                if let password, !password.isEmpty, !values.contains(password) { values.append(password) }
+            }
+        }
+        return values.filter { $0.count >= 4 }
     }
 
     /// The one place a `ShellCommand` is built from an argv.

@@ -47,11 +47,18 @@ public actor ReleaseWorker {
         }
     }
 
-    /// Runs every queued job, then waits for the next wake-up; returns when the task is cancelled.
-    public func run() async {
+    /// Runs every queued job, then waits for the next wake-up (or `pollInterval`, so that jobs queued by
+    /// another process, such as `deployer deploy`, are picked up too); returns when the task is cancelled.
+    public func run(pollInterval: Duration = Limits.queuePollInterval) async {
+        let wakeups = self.wakeups
         repeat {
             await drain()
-            for await _ in wakeups { break }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { for await _ in wakeups { break } }
+                group.addTask { try? await Task.sleep(for: pollInterval) }
+                await group.next()
+                group.cancelAll()
+            }
         } while !Task.isCancelled
     }
 

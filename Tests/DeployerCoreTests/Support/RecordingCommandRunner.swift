@@ -17,6 +17,13 @@ final class RecordingCommandRunner: CommandRunner, @unchecked Sendable {
         return respond(command)
     }
 
+    /// Every command run so far, whole.
+    var shellCommands: [ShellCommand] {
+        lock.lock()
+        defer { lock.unlock() }
+        return recorded
+    }
+
     /// Every command run so far, as argv arrays.
     var commands: [[String]] {
         lock.lock()
