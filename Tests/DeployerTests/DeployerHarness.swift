@@ -156,17 +156,7 @@ final class DeployerHarness: @unchecked Sendable {
 
     /// Runs `deployer ARGUMENTS` to its end (deploy, rollback, history); stdout and stderr together.
     func cli(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = deployerEnvironment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Self.run(arguments, executable: Self.executable, environment: deployerEnvironment)
     }
 
     /// Starts `deployer serve` and waits until /healthz answers.
@@ -284,10 +274,13 @@ final class DeployerHarness: @unchecked Sendable {
 
     // MARK: - Helpers
 
-    static func run(_ argv: [String]) throws -> (status: Int32, output: String) {
+    /// Runs `executable` (by default `/usr/bin/env`, which finds argv[0] on PATH) to its end.
+    static func run(_ argv: [String], executable: URL = URL(fileURLWithPath: "/usr/bin/env"),
+                    environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.executableURL = executable
         process.arguments = argv
+        if let environment { process.environment = environment }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
