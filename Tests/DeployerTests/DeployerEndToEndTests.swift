@@ -20,6 +20,19 @@ struct DeployerEndToEndTests {
         return try String(contentsOf: harness.fakeDirectory.appendingPathComponent("rendered-production.yaml"), encoding: .utf8)
     }
 
+    /// `promtool check metrics` on an exposition: Prometheus's own linter (names, units, types, help).
+    static func checkWithPromtool(_ exposition: String, in directory: URL) throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI must check /metrics with promtool (Debian's prometheus package)") }
+            print("deployer e2e: SKIPPED promtool check: promtool is not installed")
+            return
+        }
+        let file = directory.appendingPathComponent("metrics.txt")
+        try exposition.write(to: file, atomically: true, encoding: .utf8)
+        let result = try DeployerHarness.run(["sh", "-c", "promtool check metrics < \"$0\"", file.path])
+        #expect(result.status == 0, "promtool: \(result.output)")
+    }
+
     /// The digest the fake docker reports for `reference`.
     static func digest(_ reference: String) throws -> String {
         try DeployerHarness.run(["sh", "-c", "printf %s \"$0\" | sha256sum | cut -c1-64", reference]).output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -62,6 +75,8 @@ struct DeployerEndToEndTests {
         let (_, metrics) = try await harness.request("GET", "/metrics")
         #expect(metrics.contains("deployer_jobs_finished_total{outcome=\"succeeded\"} 1"))
         #expect(metrics.contains("deployer_webhook_deliveries_total{result=\"duplicate_delivery\"} 1"))
+        #expect(metrics.contains("deployer_stage_duration_seconds_count{stage=\"build\"} 2"))
+        try Self.checkWithPromtool(metrics, in: harness.root)
         #expect(harness.stop() == 0)
     }
 
@@ -81,6 +96,17 @@ struct DeployerEndToEndTests {
         let (_, list) = try await harness.request("GET", "/api/deployments")
         #expect(list == #"{"deployments":[]}"#)
         #expect(harness.recorded("docker").isEmpty && harness.recorded("kubectl").isEmpty)
+
+        // The README's example: `deployer sign` prints the header, curl sends the delivery.
+        let payload = harness.root.appendingPathComponent("payload.json")
+        try #"{"ref":"refs/tags/v1.0.0","created":true,"deleted":false,"after":"\#(object)","repository":{"full_name":"acme/intentops"}}"#
+            .write(to: payload, atomically: true, encoding: .utf8)
+        let readme = try DeployerHarness.run(["sh", "-c", #"""
+            sig=$("$0" sign --secret-file "$1" < "$2")
+            curl -sS -H "$sig" -H 'X-GitHub-Event: push' -H "X-GitHub-Delivery: readme-1" \
+                 -H 'Content-Type: application/json' --data-binary @"$2" "http://127.0.0.1:$3/webhook"
+            """#, DeployerHarness.executable.path, harness.root.appendingPathComponent("secret").path, payload.path, String(harness.port)])
+        #expect(readme.status == 0 && readme.output.contains(#""status":"queued""#), "\(readme.output)")
     }
 
     @Test("a failing test stage stops the release before anything is pushed")
