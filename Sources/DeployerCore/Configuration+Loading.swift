@@ -53,6 +53,7 @@ extension DeployerConfiguration {
         guard !secretFiles.isEmpty else { throw fail("secret_files", "at least one secret file is needed: the deployer never runs unauthenticated") }
         guard (1...65535).contains(port) else { throw fail("port", "\(port) is not in 1...65535") }
         guard (1024...(64 << 20)).contains(maxBodyBytes) else { throw fail("max_body_bytes", "must be in 1024...67108864") }
+        guard readTimeoutSeconds > 0, readTimeoutSeconds <= 300 else { throw fail("read_timeout_seconds", "must be in (0, 300]") }
         do { _ = try NSRegularExpression(pattern: tagPattern) } catch {
             throw fail("tag_pattern", "not a valid regular expression")
         }

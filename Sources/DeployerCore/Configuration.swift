@@ -50,6 +50,8 @@ public struct DeployerConfiguration: Sendable, Equatable {
     public var statePath = "deployer-state/state.sqlite"
     public var workDirectory = "deployer-state/work"
     public var maxBodyBytes = Limits.defaultMaxBodyBytes
+    /// How long a client may take to send a request; a silent connection is closed, a slow body gets 408.
+    public var readTimeoutSeconds = Limits.bodyReadTimeoutSeconds
     public var stages: [Stage] = []
     public var images: [Image] = []
     public var environments: [Environment] = []
@@ -68,7 +70,7 @@ extension DeployerConfiguration: Codable {
     enum CodingKeys: String, CodingKey {
         case host, port, repositories, remote, stages, images, environments
         case secretFiles = "secret_files", tagPattern = "tag_pattern", statePath = "state_path"
-        case workDirectory = "work_directory", maxBodyBytes = "max_body_bytes"
+        case workDirectory = "work_directory", maxBodyBytes = "max_body_bytes", readTimeoutSeconds = "read_timeout_seconds"
     }
 
     public init(from decoder: Decoder) throws {
@@ -87,6 +89,7 @@ extension DeployerConfiguration: Codable {
         statePath = try container.decodeIfPresent(String.self, forKey: .statePath) ?? statePath
         workDirectory = try container.decodeIfPresent(String.self, forKey: .workDirectory) ?? workDirectory
         maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? maxBodyBytes
+        readTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .readTimeoutSeconds) ?? readTimeoutSeconds
         stages = try container.decodeIfPresent([Stage].self, forKey: .stages) ?? []
         images = try container.decodeIfPresent([Image].self, forKey: .images) ?? []
         environments = try container.decodeIfPresent([Environment].self, forKey: .environments) ?? []
@@ -103,6 +106,7 @@ extension DeployerConfiguration: Codable {
         try container.encode(statePath, forKey: .statePath)
         try container.encode(workDirectory, forKey: .workDirectory)
         try container.encode(maxBodyBytes, forKey: .maxBodyBytes)
+        try container.encode(readTimeoutSeconds, forKey: .readTimeoutSeconds)
         try container.encode(stages, forKey: .stages)
         try container.encode(images, forKey: .images)
         try container.encode(environments, forKey: .environments)

@@ -3,8 +3,8 @@ public enum Limits {
     /// Largest webhook body accepted by default: GitHub caps payloads at 25 MB, but tag pushes are a few
     /// KiB; 1 MiB leaves room for large commit lists without letting a client make us buffer much.
     public static let defaultMaxBodyBytes = 1 << 20
-    /// How long a client may take to send a request body before the server gives up on it: GitHub
-    /// itself times out after 10 s, so a slower sender is not a real hook.
+    /// Default time a client may take to send a request before the server gives up on it: GitHub itself
+    /// gives up after 10 s, so a slower sender is not a real hook.
     public static let bodyReadTimeoutSeconds: Double = 10
     /// Log tail kept per stage run in the state database: enough to see why a stage failed.
     public static let stageLogTailBytes = 64 * 1024

@@ -51,6 +51,7 @@ struct ConfigurationTests {
         (#"{"repositories": ["a/b"], "remote": "/x", "secret_files": ["SECRET"], "stages": [{"name": "t", "argv": []}]}"#, "stages[0].argv"),
         (#"{"repositories": ["a/b"], "remote": "/x", "secret_files": ["SECRET"], "environments": [{"name": "s", "overlay": "o", "namespace": "n", "deployments": []}]}"#, "environments[0].deployments"),
         (#"{"repositories": ["a/b"], "remote": "/x", "secret_files": ["SECRET"], "smoke": 1}"#, "unknown field 'smoke'"),
+        (#"{"repositories": ["a/b"], "remote": "/x", "secret_files": ["SECRET"], "read_timeout_seconds": 0}"#, "read_timeout_seconds"),
         (#"{"repositories": "a/b", "remote": "/x", "secret_files": ["SECRET"]}"#, "repositories"),
         (#"{"remote": "/x", "secret_files": ["SECRET"]}"#, "repositories"),
     ])

@@ -33,7 +33,7 @@ final class DeployerHarness: @unchecked Sendable {
     ///   `registry`; nil puts the recording fake on PATH instead.
     /// - Parameter smoke: whether environments smoke-check the deployer's own /healthz (off for tests
     ///   that release from the command line with no server running).
-    init(realDocker: (client: String, registry: String)? = nil, smoke: Bool = true) throws {
+    init(realDocker: (client: String, registry: String)? = nil, smoke: Bool = true, readTimeoutSeconds: Double? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("deployer-e2e-\(UUID().uuidString)")
         source = root.appendingPathComponent("source")
         remote = root.appendingPathComponent("remote.git")
@@ -69,6 +69,7 @@ final class DeployerHarness: @unchecked Sendable {
             ],
         ]
         var document = config
+        if let readTimeoutSeconds { document["read_timeout_seconds"] = readTimeoutSeconds }
         if !smoke, let environments = config["environments"] as? [[String: Any]] {
             document["environments"] = environments.map { $0.filter { $0.key != "smoke_url" } }
         }

@@ -16,7 +16,8 @@ public func buildDeployerApplication(
     let router = try buildDeployerRouter(configuration: configuration, store: store, logger: logger, metrics: metrics, onQueued: onQueued)
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(Limits.bodyReadTimeoutSeconds)))),
+        // A connection silent for the read timeout is closed (slowloris); a slow body gets 408 below.
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.readTimeoutSeconds * 1000)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "intentops-deployer"),
         logger: logger)
 }
@@ -31,7 +32,8 @@ public func buildDeployerRouter(
 ) throws -> Router<BasicRequestContext> {
     let webhook = WebhookEndpoint(
         handler: WebhookHandler(policy: try WebhookPolicy(configuration: configuration)),
-        recorder: DeliveryRecorder(store: store), maxBodyBytes: configuration.maxBodyBytes, logger: logger, metrics: metrics, onQueued: onQueued)
+        recorder: DeliveryRecorder(store: store), maxBodyBytes: configuration.maxBodyBytes,
+        readTimeout: .milliseconds(Int64(configuration.readTimeoutSeconds * 1000)), logger: logger, metrics: metrics, onQueued: onQueued)
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
     for method in [HTTPRequest.Method.post, .get, .put, .patch, .delete, .head, .options] {

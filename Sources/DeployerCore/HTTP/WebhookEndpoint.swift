@@ -12,6 +12,8 @@ struct WebhookEndpoint: Sendable {
     let handler: WebhookHandler
     let recorder: DeliveryRecorder
     let maxBodyBytes: Int
+    /// The whole body must arrive within this time of the request's start.
+    let readTimeout: Duration
     let logger: Logger
     let metrics: DeployerMetrics
     let onQueued: @Sendable (Int64) -> Void
@@ -30,9 +32,12 @@ struct WebhookEndpoint: Sendable {
             return reject(.payloadTooLarge(limit: maxBodyBytes))
         }
         var body: [UInt8] = []
+        let deadline = ContinuousClock.now.advanced(by: readTimeout)
         if request.method == .post {
             for try await chunk in request.body {
                 guard body.count + chunk.readableBytes <= maxBodyBytes else { return reject(.payloadTooLarge(limit: maxBodyBytes)) }
+                // A client trickling bytes never looks idle; it still gets no more than the read timeout.
+                guard ContinuousClock.now <= deadline else { return reject(.requestTimeout) }
                 body.append(contentsOf: chunk.readableBytesView)
             }
         }

@@ -4,6 +4,7 @@
 public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
     case methodNotAllowed(method: String)
     case payloadTooLarge(limit: Int)
+    case requestTimeout
     case unknownProvider
     case ambiguousHeader(name: String)
     case missingSignature(header: String)
@@ -21,6 +22,7 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .methodNotAllowed: return 405
         case .payloadTooLarge: return 413
+        case .requestTimeout: return 408
         case .missingSignature, .malformedSignature, .badSignature: return 401
         case .unsupportedMediaType: return 415
         case .invalidField, .unsafeTag: return 422
@@ -33,6 +35,7 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .methodNotAllowed: return "method_not_allowed"
         case .payloadTooLarge: return "payload_too_large"
+        case .requestTimeout: return "request_timeout"
         case .unknownProvider: return "unknown_provider"
         case .ambiguousHeader: return "ambiguous_header"
         case .missingSignature: return "missing_signature"
@@ -53,6 +56,8 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(method) is not allowed on /webhook: deliveries are POST requests"
         case .payloadTooLarge(let limit):
             return "the body is larger than \(limit) bytes; a tag push is a few KiB (raise max_body_bytes if this is real)"
+        case .requestTimeout:
+            return "the body took longer than the read timeout to arrive (read_timeout_seconds)"
         case .unknownProvider:
             return "no X-GitHub-Event, X-Gitea-Event, X-Forgejo-Event or X-Gitlab-Event header: this is not a webhook delivery"
         case .ambiguousHeader(let name):
