@@ -24,6 +24,8 @@ let package = Package(
             dependencies: [
                 "IntentML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The deployer never imports the ML code (shared/STYLE.md): its logic lives in DeployerCore so
@@ -65,6 +67,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IntentMLTests", dependencies: ["IntentML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AppTests", dependencies: ["App", "IntentML"]),
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["App", "IntentML", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
     ]
 )

@@ -22,29 +22,8 @@ struct PredictionFormatter: Sendable {
     func append(text: String, prediction: Prediction, to out: inout [UInt8]) {
         switch format {
         case .jsonl:
-            out.append(contentsOf: #"{"text":"#.utf8)
-            JSONText.appendQuoted(text, to: &out)
-            out.append(contentsOf: #","intent":"#.utf8)
-            JSONText.appendQuoted(prediction.intent, to: &out)
-            out.append(contentsOf: #","labels":["#.utf8)
-            for (index, label) in prediction.labels.labels.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONText.appendQuoted(label, to: &out)
-            }
-            out.append(contentsOf: #"],"confidence":"#.utf8)
-            out.append(contentsOf: JSONText.number(prediction.confidence).utf8)
-            out.append(contentsOf: #","unknown":"#.utf8)
-            out.append(contentsOf: (prediction.isUnknown ? "true" : "false").utf8)
-            out.append(contentsOf: #","top_k":["#.utf8)
-            for (index, entry) in prediction.topK.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: #"{"label":"#.utf8)
-                JSONText.appendQuoted(entry.label, to: &out)
-                out.append(contentsOf: #","score":"#.utf8)
-                out.append(contentsOf: JSONText.number(entry.score).utf8)
-                out.append(UInt8(ascii: "}"))
-            }
-            out.append(contentsOf: "]}\n".utf8)
+            Self.appendJSONFields(text: text, prediction: prediction, to: &out)
+            out.append(contentsOf: "}\n".utf8)
         case .csv, .tsv:
             let separator: UInt8 = format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")
             appendField(text, to: &out)
@@ -58,6 +37,30 @@ struct PredictionFormatter: Sendable {
             appendField(prediction.topK.map { "\($0.label):\(JSONText.number($0.score))" }.joined(separator: "|"), to: &out)
             out.append(UInt8(ascii: "\n"))
         }
+    }
+
+    /// The fields of one prediction as an unclosed JSON object (`{"text":...,"top_k":[...]`), shared by
+    /// `intent predict --format jsonl` and the HTTP API so that both answer exactly the same.
+    static func appendJSONFields(text: String, prediction: Prediction, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"text":"#.utf8)
+        JSONText.appendQuoted(text, to: &out)
+        out.append(contentsOf: #","intent":"#.utf8)
+        JSONText.appendQuoted(prediction.intent, to: &out)
+        out.append(contentsOf: #","labels":["#.utf8)
+        for (index, label) in prediction.labels.labels.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONText.appendQuoted(label, to: &out)
+        }
+        out.append(contentsOf: #"],"confidence":"#.utf8)
+        out.append(contentsOf: JSONText.number(prediction.confidence).utf8)
+        out.append(contentsOf: #","unknown":"#.utf8)
+        out.append(contentsOf: (prediction.isUnknown ? "true" : "false").utf8)
+        out.append(contentsOf: #","top_k":["#.utf8)
+        for (index, entry) in prediction.topK.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONText.appendEntry("label", entry.label, "score", entry.score, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
     }
 
     /// CSV fields are quoted when needed (RFC 4180); TSV fields get tabs and line breaks replaced by spaces.
@@ -99,6 +102,27 @@ enum JSONText {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `{"<textKey>": text, ["<extra key>": extra value,] "<numberKey>": number}`: one row of a
+    /// top-k list or of an explanation.
+    static func appendEntry(_ textKey: String, _ text: String, _ numberKey: String, _ value: Float,
+                            extra: (key: String, value: String)? = nil, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        appendQuoted(textKey, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendQuoted(text, to: &out)
+        if let extra {
+            out.append(UInt8(ascii: ","))
+            appendQuoted(extra.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendQuoted(extra.value, to: &out)
+        }
+        out.append(UInt8(ascii: ","))
+        appendQuoted(numberKey, to: &out)
+        out.append(UInt8(ascii: ":"))
+        out.append(contentsOf: number(value).utf8)
+        out.append(UInt8(ascii: "}"))
     }
 
     /// A float as the shortest decimal that reads back as the same value; non-finite values become 0.

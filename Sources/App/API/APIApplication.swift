@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import IntentML
+import Logging
+import NIOCore
+
+/// Builds the `intent serve` application: the prediction routes, the model's manifest and the probes.
+///
+/// Kept apart from `@main` (as Hummingbird's examples do) so tests drive the router in process.
+func buildApplication(configuration: APIConfiguration, model: ServedModel, logger: Logger) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(configuration: configuration, model: model),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "intentops"),
+        logger: logger)
+}
+
+/// The router alone, for in-process tests.
+func buildRouter(configuration: APIConfiguration, model: ServedModel) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: APIErrorMiddleware())
+    let predict = PredictionEndpoint(model: model, configuration: configuration)
+    router.post("/v1/predict") { request, _ in try await predict.post(request) }
+    router.get("/v1/predict") { request, _ in try predict.get(request) }
+    router.get("/v1/model") { _, _ in try ModelEndpoint.manifest(model.current) }
+    router.get("/healthz") { _, _ in ModelEndpoint.status("ok", model: nil) }
+    // The model is loaded and checked before the server listens, so a server that answers is ready.
+    router.get("/readyz") { _, _ in ModelEndpoint.status("ready", model: model.current.manifest) }
+    let allowed: [(String, [HTTPRequest.Method])] = [
+        ("/v1/predict", [.get, .post]), ("/v1/model", [.get]), ("/healthz", [.get]), ("/readyz", [.get]),
+    ]
+    for (path, methods) in allowed {
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !methods.contains(method) {
+            router.on(RouterPath(path), method: method) { _, _ -> Response in
+                var response = APIError(status: .methodNotAllowed, code: "method_not_allowed",
+                                        message: "\(method) is not allowed on \(path); use \(methods.map(\.rawValue).joined(separator: " or "))").response
+                response.headers[.allow] = methods.map(\.rawValue).joined(separator: ", ")
+                return response
+            }
+        }
+    }
+    return router
+}
+
+/// `GET /v1/model` and the probes' bodies.
+enum ModelEndpoint {
+    /// The bundle's manifest as stored (labels, hyperparameters, metrics, training-data fingerprint).
+    static func manifest(_ snapshot: ServedModel.Snapshot) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(snapshot.manifest)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func status(_ status: String, model manifest: ModelManifest?) -> Response {
+        var out: [UInt8] = Array(#"{"status":"#.utf8)
+        JSONText.appendQuoted(status, to: &out)
+        if let manifest {
+            out.append(contentsOf: #","model":{"name":"#.utf8)
+            JSONText.appendQuoted(manifest.name, to: &out)
+            out.append(contentsOf: #","version":"#.utf8)
+            JSONText.appendQuoted(manifest.version, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "}"))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
+    }
+}

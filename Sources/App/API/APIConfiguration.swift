@@ -1,0 +1,54 @@
+import Foundation
+
+/// The HTTP API's settings: flags > environment (`HOST`, `PORT`, the Cloud Run convention) > defaults.
+struct APIConfiguration: Sendable, Equatable {
+    var host = "127.0.0.1"
+    var port = 8080
+    /// Largest request body: a full batch of the longest texts fits with room for JSON escaping.
+    var maxBodyBytes = APILimits.maxBodyBytes
+    /// Longest text accepted, in UTF-8 bytes.
+    var maxTextBytes = APILimits.maxTextBytes
+    /// Most texts in one batch request.
+    var maxBatch = APILimits.maxBatch
+
+    /// Reads `HOST` and `PORT`; a malformed `PORT` is an error naming it.
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> APIConfiguration {
+        var configuration = APIConfiguration()
+        if let host = environment["HOST"], !host.isEmpty { configuration.host = host }
+        if let port = environment["PORT"] {
+            guard let value = Int(port), (1...65535).contains(value) else {
+                throw APIConfigurationError.invalidPort(port, source: "PORT")
+            }
+            configuration.port = value
+        }
+        return configuration
+    }
+}
+
+/// The API's fixed limits, each with the reason for its value.
+enum APILimits {
+    /// Longest text: intents are short utterances; 10 KB is far past any chat message and bounds the
+    /// work one request can cause.
+    static let maxTextBytes = 10_000
+    /// Most texts per batch request: enough to amortise HTTP overhead, small enough that one request
+    /// never holds a core for long.
+    static let maxBatch = 256
+    /// Largest body: a full batch of maximal texts, JSON-escaped at worst twice the size, rounded up.
+    static let maxBodyBytes = 6 << 20
+    /// Features listed in an explanation (tokens are always all listed): the strongest carry the story.
+    static let maxExplainedFeatures = 20
+    /// Most alternatives per answer.
+    static let maxTopK = 100
+}
+
+/// A setting the API refuses to start with.
+enum APIConfigurationError: Error, CustomStringConvertible {
+    case invalidPort(String, source: String)
+
+    var description: String {
+        switch self {
+        case let .invalidPort(value, source):
+            return "\(source) is '\(value)': it must be a port number in 1...65535"
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Why a request was refused: an HTTP status, a stable code and a message a client can act on.
+struct APIError: Error, Sendable, CustomStringConvertible {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+
+    var description: String { "\(code): \(message)" }
+
+    static func invalidJSON(_ reason: String) -> APIError { APIError(status: .badRequest, code: "invalid_json", message: reason) }
+    static func invalidField(_ field: String, _ reason: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "invalid_field", message: "field '\(field)' \(reason)")
+    }
+    static func payloadTooLarge(limit: Int) -> APIError {
+        APIError(status: .contentTooLarge, code: "payload_too_large", message: "the body is larger than \(limit) bytes; send fewer texts per request")
+    }
+
+    /// The JSON error body `{"error": {"code", "message"}}`.
+    var response: Response {
+        var body: [UInt8] = Array(#"{"error":{"code":"#.utf8)
+        JSONText.appendQuoted(code, to: &body)
+        body.append(contentsOf: #","message":"#.utf8)
+        JSONText.appendQuoted(message, to: &body)
+        body.append(contentsOf: "}}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Maps everything thrown below it to the JSON error shape: `APIError` as is, the framework's own
+/// errors (unknown route, body too large) by their status, anything else as a 500 without internals.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return error.response
+        } catch let error as HTTPResponseError {
+            switch error.status {
+            case .notFound: return APIError(status: .notFound, code: "not_found", message: "no route \(request.method) \(request.uri.path)").response
+            case .contentTooLarge: return APIError.payloadTooLarge(limit: APILimits.maxBodyBytes).response
+            default: return APIError(status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase).response
+            }
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            return APIError(status: .internalServerError, code: "internal", message: "internal error; see the server log").response
+        }
+    }
+}

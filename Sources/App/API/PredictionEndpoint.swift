@@ -1,0 +1,150 @@
+import Foundation
+import Hummingbird
+import IntentML
+import NIOCore
+
+/// `POST /v1/predict` and `GET /v1/predict`: one text or a batch, with top-k alternatives and, on
+/// request, the exact per-token explanation of the chosen intent.
+///
+/// Answers are written with the same field writer as `intent predict --format jsonl`, so the API and the
+/// batch CLI answer the same sentence identically.
+struct PredictionEndpoint: Sendable {
+    let model: ServedModel
+    let configuration: APIConfiguration
+
+    /// The body of `POST /v1/predict`.
+    struct Body: Decodable {
+        var text: String?
+        var texts: [String]?
+        var topK: Int?
+        var explain: Bool?
+        enum CodingKeys: String, CodingKey { case text, texts, explain, topK = "top_k" }
+    }
+
+    func post(_ request: Request) async throws -> Response {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > configuration.maxBodyBytes {
+            throw APIError.payloadTooLarge(limit: configuration.maxBodyBytes)
+        }
+        let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        let body: Body
+        do {
+            body = try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw APIError.invalidJSON(Self.describe(error))
+        }
+        switch (body.text, body.texts) {
+        case let (text?, nil):
+            return try answer(texts: [text], batch: false, topK: body.topK, explain: body.explain ?? false)
+        case let (nil, texts?):
+            return try answer(texts: texts, batch: true, topK: body.topK, explain: body.explain ?? false)
+        default:
+            throw APIError.invalidField("text", "or 'texts' is needed, exactly one of them")
+        }
+    }
+
+    func get(_ request: Request) throws -> Response {
+        let query = request.uri.queryParameters
+        guard let text = query.get("text") else { throw APIError.invalidField("text", "is needed: GET /v1/predict?text=...") }
+        var topK: Int?
+        if let raw = query.get("top_k") {
+            guard let value = Int(raw) else { throw APIError.invalidField("top_k", "must be a whole number") }
+            topK = value
+        }
+        var explain = false
+        if let raw = query.get("explain") {
+            guard let value = Bool(raw) else { throw APIError.invalidField("explain", "must be true or false") }
+            explain = value
+        }
+        return try answer(texts: [String(text)], batch: false, topK: topK, explain: explain)
+    }
+
+    /// Validates and predicts; a single text answers an object, a batch `{"predictions": [...]}`.
+    func answer(texts: [String], batch: Bool, topK: Int?, explain: Bool) throws -> Response {
+        let served = model.current
+        let classes = served.classifier.labels.classes.count
+        let k = topK ?? 1
+        guard (1...min(APILimits.maxTopK, max(1, classes))).contains(k) else {
+            throw APIError.invalidField("top_k", "must be in 1...\(min(APILimits.maxTopK, max(1, classes))) (the model has \(classes) classes)")
+        }
+        guard !texts.isEmpty else { throw APIError.invalidField("texts", "is empty") }
+        guard texts.count <= configuration.maxBatch else {
+            throw APIError.invalidField("texts", "has \(texts.count) texts; at most \(configuration.maxBatch) per request")
+        }
+        for (index, text) in texts.enumerated() {
+            let field = batch ? "texts[\(index)]" : "text"
+            guard text.utf8.count <= configuration.maxTextBytes else {
+                throw APIError.invalidField(field, "is \(text.utf8.count) bytes; at most \(configuration.maxTextBytes)")
+            }
+            guard !text.allSatisfy(\.isWhitespace) else { throw APIError.invalidField(field, "is empty") }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(256 * texts.count)
+        var scratch = NGramClassifier.Scratch()
+        if batch { out.append(contentsOf: #"{"predictions":["#.utf8) }
+        for (index, text) in texts.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            let prediction = served.classifier.predict(text, topK: k, scratch: &scratch)
+            PredictionFormatter.appendJSONFields(text: text, prediction: prediction, to: &out)
+            if explain { Self.appendExplanation(served.classifier.explain(text), to: &out) }
+            if !batch { Self.appendModel(served.manifest, to: &out) }
+            out.append(UInt8(ascii: "}"))
+        }
+        if batch {
+            out.append(UInt8(ascii: "]"))
+            Self.appendModel(served.manifest, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
+    }
+
+    static func appendModel(_ manifest: ModelManifest, to out: inout [UInt8]) {
+        out.append(contentsOf: #","model":{"name":"#.utf8)
+        JSONText.appendQuoted(manifest.name, to: &out)
+        out.append(contentsOf: #","version":"#.utf8)
+        JSONText.appendQuoted(manifest.version, to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// The explanation: every token's share of the chosen class's score, and the strongest features.
+    static func appendExplanation(_ explanation: NGramClassifier.Explanation, to out: inout [UInt8]) {
+        out.append(contentsOf: #","explanation":{"intent":"#.utf8)
+        JSONText.appendQuoted(explanation.intent, to: &out)
+        out.append(contentsOf: #","score":"#.utf8)
+        out.append(contentsOf: JSONText.number(explanation.score).utf8)
+        out.append(contentsOf: #","bias":"#.utf8)
+        out.append(contentsOf: JSONText.number(explanation.bias).utf8)
+        out.append(contentsOf: #","tokens":["#.utf8)
+        for (index, token) in explanation.tokens.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONText.appendEntry("token", token.token, "contribution", token.contribution, to: &out)
+        }
+        out.append(contentsOf: #"],"features":["#.utf8)
+        for (index, feature) in explanation.features.prefix(APILimits.maxExplainedFeatures).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONText.appendEntry("feature", feature.feature, "contribution", feature.contribution,
+                                 extra: ("kind", feature.kind.rawValue), to: &out)
+        }
+        out.append(contentsOf: "]}".utf8)
+    }
+
+    /// A decoding error in words, with the field it is about.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case let .typeMismatch(type, context) where !context.codingPath.isEmpty:
+            return "field '\(path(context))' has the wrong type (expected \(type))"
+        case let .valueNotFound(type, context) where !context.codingPath.isEmpty:
+            return "field '\(path(context))' is null (expected \(type))"
+        case .typeMismatch, .valueNotFound:
+            return "the body must be a JSON object such as {\"text\": \"...\"}"
+        case .dataCorrupted:
+            return "the body is not valid JSON (or not UTF-8)"
+        case let .keyNotFound(key, _):
+            return "field '\(key.stringValue)' is missing"
+        @unknown default:
+            return "the body cannot be read"
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import IntentML
+import Logging
+import NIOCore
+import Testing
+@testable import App
+
+/// The HTTP API in process: every route, every refusal, and the same answers as `intent predict`.
+@Suite("intent serve API", .serialized)
+struct APIRouterTests {
+    /// The model the CLI suite trains with the real `intent train` on the built-in dataset.
+    static var modelDirectory: URL { CommandLineTests.model }
+
+    static func served() throws -> ServedModel {
+        ServedModel(try ServedModel.load(path: modelDirectory.path))
+    }
+
+    /// Sends one request through the router; returns the status, the body and the headers.
+    static func send(_ method: HTTPRequest.Method, _ uri: String, body: [UInt8]? = nil,
+                     configuration: APIConfiguration = APIConfiguration()) async throws -> (status: Int, body: String, headers: HTTPFields) {
+        let router = buildRouter(configuration: configuration, model: try served())
+        let application = Application(router: router, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let buffer = body.map { ByteBuffer(bytes: $0) }
+        return try await application.test(.router) { client in
+            try await client.execute(uri: uri, method: method, headers: [.contentType: "application/json"], body: buffer) { response in
+                (Int(response.status.code), String(buffer: response.body), response.headers)
+            }
+        }
+    }
+
+    static func json(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    @Test("POST /v1/predict answers exactly what `intent predict` answers for the same sentences")
+    func parityWithBatchCLI() async throws {
+        let sentences = ["I want to book a table for two tonight", "Хочу заказать столик на вечер",
+                         "明天北京的天气怎么样", "¿Qué tiempo hará mañana en Madrid?", "the mitochondria is the powerhouse of the cell"]
+        let input = IntentProcess.temporaryDirectory().appendingPathComponent("input.txt")
+        try sentences.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
+        let cli = try IntentProcess.run(["predict", "--model", Self.modelDirectory.path, "--input", input.path, "--top-k", "3"])
+        let rows = cli.stdout.split(separator: "\n").map { Self.json(String($0)) }
+        #expect(rows.count == sentences.count)
+        for (sentence, row) in zip(sentences, rows) {
+            let body = try JSONSerialization.data(withJSONObject: ["text": sentence, "top_k": 3])
+            let response = try await Self.send(.post, "/v1/predict", body: [UInt8](body))
+            #expect(response.status == 200)
+            var answer = Self.json(response.body)
+            #expect((answer.removeValue(forKey: "model") as? [String: Any])?["version"] as? String == (try Self.served().current.manifest.version))
+            let canonical = { (object: [String: Any]) in String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self) }
+            #expect(!row.isEmpty && canonical(answer) == canonical(row), "API \(canonical(answer)) vs CLI \(canonical(row))")
+        }
+    }
+
+    @Test("a batch answers in order; GET answers like POST; explain adds up to the score")
+    func batchGetExplain() async throws {
+        let texts = ["book a table", "what's the weather", "cancel my order"]
+        let batch = try await Self.send(.post, "/v1/predict", body: [UInt8](try JSONSerialization.data(withJSONObject: ["texts": texts])))
+        let predictions = Self.json(batch.body)["predictions"] as? [[String: Any]] ?? []
+        #expect(batch.status == 200 && predictions.compactMap { $0["text"] as? String } == texts)
+        let get = try await Self.send(.get, "/v1/predict?text=book%20a%20table&top_k=2")
+        let post = try await Self.send(.post, "/v1/predict", body: Array(#"{"text":"book a table","top_k":2}"#.utf8))
+        #expect(get.status == 200 && get.body == post.body)
+        let explained = Self.json(try await Self.send(.post, "/v1/predict", body: Array(#"{"text":"book a table for two","explain":true}"#.utf8)).body)
+        let explanation = try #require(explained["explanation"] as? [String: Any])
+        let tokens = explanation["tokens"] as? [[String: Any]] ?? []
+        #expect(tokens.compactMap { $0["token"] as? String } == ["book", "a", "table", "for", "two"])
+        let total = tokens.compactMap { ($0["contribution"] as? NSNumber)?.doubleValue }.reduce(0, +) + ((explanation["bias"] as? NSNumber)?.doubleValue ?? 0)
+        #expect(abs(total - ((explanation["score"] as? NSNumber)?.doubleValue ?? .nan)) < 1e-3)
+    }
+
+    @Test("model, health and readiness")
+    func modelAndProbes() async throws {
+        let model = Self.json(try await Self.send(.get, "/v1/model").body)
+        #expect(model["format_version"] != nil && model["labels"] != nil && model["training_data"] != nil)
+        #expect(try await Self.send(.get, "/healthz").status == 200)
+        let ready = try await Self.send(.get, "/readyz")
+        #expect(ready.status == 200 && ready.body.contains(#""status":"ready""#))
+    }
+
+    @Test("bad input gets a 4xx with the JSON error shape, never a 500", arguments: [
+        (HTTPRequest.Method.post, "/v1/predict", #"{"text": "#, 400, "invalid_json"),
+        (.post, "/v1/predict", #"["book a table"]"#, 400, "invalid_json"),
+        (.post, "/v1/predict", #"{"text": 42}"#, 400, "invalid_json"),
+        (.post, "/v1/predict", #"{"texts": "book"}"#, 400, "invalid_json"),
+        (.post, "/v1/predict", #"{"text": "hi", "top_k": "3"}"#, 400, "invalid_json"),
+        (.post, "/v1/predict", #"{}"#, 422, "invalid_field"),
+        (.post, "/v1/predict", #"{"text": "a", "texts": ["b"]}"#, 422, "invalid_field"),
+        (.post, "/v1/predict", #"{"text": "   "}"#, 422, "invalid_field"),
+        (.post, "/v1/predict", #"{"texts": []}"#, 422, "invalid_field"),
+        (.post, "/v1/predict", #"{"text": "hi", "top_k": 0}"#, 422, "invalid_field"),
+        (.post, "/v1/predict", #"{"text": "hi", "top_k": 1000}"#, 422, "invalid_field"),
+        (.post, "/v1/predict", "{\"text\": \"" + String(repeating: "a", count: 10_001) + "\"}", 422, "invalid_field"),
+        (.post, "/v1/predict", "{\"texts\": [" + Array(repeating: "\"a\"", count: 257).joined(separator: ",") + "]}", 422, "invalid_field"),
+        (.get, "/v1/predict", "", 422, "invalid_field"),
+        (.get, "/v1/predict?text=hi&top_k=abc", "", 422, "invalid_field"),
+        (.get, "/v1/predict?text=hi&explain=maybe", "", 422, "invalid_field"),
+        (.delete, "/v1/predict", "", 405, "method_not_allowed"),
+        (.post, "/v1/model", "", 405, "method_not_allowed"),
+        (.get, "/v2/predict", "", 404, "not_found"),
+    ])
+    func badInput(method: HTTPRequest.Method, uri: String, body: String, status: Int, code: String) async throws {
+        let response = try await Self.send(method, uri, body: body.isEmpty ? nil : Array(body.utf8))
+        #expect(response.status == status, "\(response.body)")
+        #expect(Self.json(response.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == code, "\(response.body)")
+    }
+
+    @Test("invalid UTF-8 is a 400, an oversized body a 413, and 405 says what is allowed")
+    func bytesAndLimits() async throws {
+        let invalid = try await Self.send(.post, "/v1/predict", body: [0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D])
+        #expect(invalid.status == 400)
+        var small = APIConfiguration()
+        small.maxBodyBytes = 1024
+        let big = try await Self.send(.post, "/v1/predict", body: Array(("{\"text\": \"" + String(repeating: "a", count: 2000) + "\"}").utf8), configuration: small)
+        #expect(big.status == 413 && big.body.contains("payload_too_large"))
+        let wrong = try await Self.send(.put, "/v1/predict")
+        #expect(wrong.headers[.allow] == "GET, POST")
+    }
+
+    @Test("HOST and PORT come from the environment; a bad PORT is refused with its name")
+    func environment() throws {
+        let configuration = try APIConfiguration.fromEnvironment(["HOST": "0.0.0.0", "PORT": "9090"])
+        #expect(configuration.host == "0.0.0.0" && configuration.port == 9090)
+        #expect(throws: (any Error).self) { try APIConfiguration.fromEnvironment(["PORT": "eighty"]) }
+        #expect(try APIConfiguration.fromEnvironment([:]).port == 8080)
+    }
+}
