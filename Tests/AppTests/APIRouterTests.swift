@@ -119,6 +119,40 @@ struct APIRouterTests {
         #expect(wrong.headers[.allow] == "GET, POST")
     }
 
+    @Test("/metrics counts requests by route and status, answers by intent, and passes promtool")
+    func metrics() async throws {
+        let router = buildRouter(configuration: APIConfiguration(), model: try Self.served(), metrics: APIMetrics())
+        let application = Application(router: router, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let exposition = try await application.test(.router) { client in
+            for body in [#"{"text": "hello"}"#, #"{"texts": ["hello", "book a table"]}"#, #"{"text": 1}"#] {
+                try await client.execute(uri: "/v1/predict", method: .post, body: ByteBuffer(string: body)) { _ in }
+            }
+            try await client.execute(uri: "/nowhere", method: .get) { _ in }
+            return try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+        }
+        #expect(exposition.contains(#"intent_http_requests_total{route="/v1/predict",status="200"} 2"#))
+        #expect(exposition.contains(#"intent_http_requests_total{route="/v1/predict",status="400"} 1"#))
+        #expect(exposition.contains(#",status="404"} 1"#))
+        #expect(exposition.contains("intent_prediction_confidence_count 3"))
+        #expect(exposition.contains(#"intent_model_info{name="#))
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI must check /metrics with promtool") }
+            print("intent serve: SKIPPED promtool check: promtool is not installed")
+            return
+        }
+        let file = IntentProcess.temporaryDirectory().appendingPathComponent("metrics.txt")
+        try exposition.write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "promtool check metrics < \"$0\" 2>&1", file.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "promtool: \(output)")
+    }
+
     @Test("HOST and PORT come from the environment; a bad PORT is refused with its name")
     func environment() throws {
         let configuration = try APIConfiguration.fromEnvironment(["HOST": "0.0.0.0", "PORT": "9090"])

@@ -4,29 +4,37 @@ import IntentML
 import Logging
 import NIOCore
 
-/// Builds the `intent serve` application: the prediction routes, the model's manifest and the probes.
+/// Builds the `intent serve` application: the prediction routes, the model's manifest, the probes and
+/// the metrics.
 ///
 /// Kept apart from `@main` (as Hummingbird's examples do) so tests drive the router in process.
 func buildApplication(configuration: APIConfiguration, model: ServedModel, logger: Logger) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(configuration: configuration, model: model),
+        router: buildRouter(configuration: configuration, model: model, metrics: APIMetrics()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "intentops"),
         logger: logger)
 }
 
 /// The router alone, for in-process tests.
-func buildRouter(configuration: APIConfiguration, model: ServedModel) -> Router<BasicRequestContext> {
+func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: APIMetrics = APIMetrics()) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    // Outermost first: metrics see the status the client gets, after errors became JSON responses.
+    router.add(middleware: APIMetricsMiddleware(metrics: metrics))
     router.add(middleware: APIErrorMiddleware())
-    let predict = PredictionEndpoint(model: model, configuration: configuration)
+    let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics)
     router.post("/v1/predict") { request, _ in try await predict.post(request) }
     router.get("/v1/predict") { request, _ in try predict.get(request) }
     router.get("/v1/model") { _, _ in try ModelEndpoint.manifest(model.current) }
     router.get("/healthz") { _, _ in ModelEndpoint.status("ok", model: nil) }
+    router.get("/metrics") { _, _ in
+        let manifest = model.current.manifest
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(model: (manifest.name, manifest.version)))))
+    }
     // The model is loaded and checked before the server listens, so a server that answers is ready.
     router.get("/readyz") { _, _ in ModelEndpoint.status("ready", model: model.current.manifest) }
     let allowed: [(String, [HTTPRequest.Method])] = [
-        ("/v1/predict", [.get, .post]), ("/v1/model", [.get]), ("/healthz", [.get]), ("/readyz", [.get]),
+        ("/v1/predict", [.get, .post]), ("/v1/model", [.get]), ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),
     ]
     for (path, methods) in allowed {
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !methods.contains(method) {

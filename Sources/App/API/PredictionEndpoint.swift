@@ -11,6 +11,7 @@ import NIOCore
 struct PredictionEndpoint: Sendable {
     let model: ServedModel
     let configuration: APIConfiguration
+    let metrics: APIMetrics
 
     /// The body of `POST /v1/predict`.
     struct Body: Decodable {
@@ -84,6 +85,7 @@ struct PredictionEndpoint: Sendable {
         for (index, text) in texts.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             let prediction = served.classifier.predict(text, topK: k, scratch: &scratch)
+            metrics.recordPrediction(intent: prediction.intent, confidence: prediction.confidence)
             PredictionFormatter.appendJSONFields(text: text, prediction: prediction, to: &out)
             if explain { Self.appendExplanation(served.classifier.explain(text), to: &out) }
             if !batch { Self.appendModel(served.manifest, to: &out) }
