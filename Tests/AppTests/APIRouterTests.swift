@@ -153,6 +153,54 @@ struct APIRouterTests {
         #expect(process.terminationStatus == 0, "promtool: \(output)")
     }
 
+    @Test("POST /admin/reload: needs the token, refuses a corrupt bundle while the old model serves, swaps in a good one")
+    func reload() async throws {
+        let directory = IntentProcess.temporaryDirectory().appendingPathComponent("served")
+        try FileManager.default.copyItem(at: Self.modelDirectory, to: directory)
+        let other = IntentProcess.temporaryDirectory().appendingPathComponent("other")
+        _ = try IntentProcess.run(["train", "--output", other.path, "--quiet", "--seed", "7"])
+        let tokenFile = IntentProcess.temporaryDirectory().appendingPathComponent("token")
+        try "admin-token-for-tests-0123\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+        let served = ServedModel(try ServedModel.load(path: directory.path))
+        let first = served.current.manifest.version
+        let newer = try ServedModel.load(path: other.path).manifest.version
+        #expect(first != newer)
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let router = buildRouter(configuration: APIConfiguration(), model: served, reloader: ModelReloader(model: served, logger: logger),
+                                 adminToken: try AdminToken(file: tokenFile.path))
+        let application = Application(router: router, logger: logger)
+        try await application.test(.router) { client in
+            let bearer: HTTPFields = [.authorization: "Bearer admin-token-for-tests-0123"]
+            try await client.execute(uri: "/admin/reload", method: .post, headers: [.authorization: "Bearer wrong-token-wrong-token"]) { response in
+                #expect(response.status == .unauthorized && response.headers[.wwwAuthenticate] == "Bearer")
+            }
+            // A truncated weights file: refused, and the old model keeps answering.
+            let weights = directory.appendingPathComponent(ModelBundle.weightsFile)
+            let bytes = try Data(contentsOf: weights)
+            try bytes.prefix(bytes.count / 2).write(to: weights)
+            try await client.execute(uri: "/admin/reload", method: .post, headers: bearer) { response in
+                #expect(response.status == .unprocessableContent && String(buffer: response.body).contains("reload_failed"))
+            }
+            try await client.execute(uri: "/v1/predict?text=hello", method: .get) { response in
+                #expect(response.status == .ok && String(buffer: response.body).contains(first))
+            }
+            // A good bundle in its place: swapped in.
+            for name in [ModelBundle.manifestFile, ModelBundle.weightsFile, ModelBundle.vocabularyFile] {
+                try FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+                try FileManager.default.copyItem(at: other.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+            }
+            try await client.execute(uri: "/admin/reload", method: .post, headers: bearer) { response in
+                let body = String(buffer: response.body)
+                #expect(response.status == .ok && body.contains(newer) && body.contains(first), "\(body)")
+            }
+            try await client.execute(uri: "/v1/predict?text=hello", method: .get) { response in
+                #expect(String(buffer: response.body).contains(newer))
+            }
+        }
+        let disabled = try await Self.send(.post, "/admin/reload")
+        #expect(disabled.status == 403 && disabled.body.contains("admin_disabled"))
+    }
+
     @Test("HOST and PORT come from the environment; a bad PORT is refused with its name")
     func environment() throws {
         let configuration = try APIConfiguration.fromEnvironment(["HOST": "0.0.0.0", "PORT": "9090"])

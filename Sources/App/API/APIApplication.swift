@@ -8,15 +8,17 @@ import NIOCore
 /// the metrics.
 ///
 /// Kept apart from `@main` (as Hummingbird's examples do) so tests drive the router in process.
-func buildApplication(configuration: APIConfiguration, model: ServedModel, logger: Logger) -> some ApplicationProtocol {
+func buildApplication(configuration: APIConfiguration, model: ServedModel, reloader: ModelReloader, adminToken: AdminToken?,
+                      logger: Logger) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(configuration: configuration, model: model, metrics: APIMetrics()),
+        router: buildRouter(configuration: configuration, model: model, metrics: APIMetrics(), reloader: reloader, adminToken: adminToken),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "intentops"),
         logger: logger)
 }
 
 /// The router alone, for in-process tests.
-func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: APIMetrics = APIMetrics()) -> Router<BasicRequestContext> {
+func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: APIMetrics = APIMetrics(),
+                 reloader: ModelReloader? = nil, adminToken: AdminToken? = nil) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Outermost first: metrics see the status the client gets, after errors became JSON responses.
     router.add(middleware: APIMetricsMiddleware(metrics: metrics))
@@ -33,7 +35,11 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     }
     // The model is loaded and checked before the server listens, so a server that answers is ready.
     router.get("/readyz") { _, _ in ModelEndpoint.status("ready", model: model.current.manifest) }
+    router.post("/admin/reload") { request, _ in
+        try await ModelEndpoint.reload(request, reloader: reloader, token: adminToken)
+    }
     let allowed: [(String, [HTTPRequest.Method])] = [
+        ("/admin/reload", [.post]),
         ("/v1/predict", [.get, .post]), ("/v1/model", [.get]), ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),
     ]
     for (path, methods) in allowed {
@@ -49,8 +55,34 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     return router
 }
 
-/// `GET /v1/model` and the probes' bodies.
+/// `GET /v1/model`, `POST /admin/reload` and the probes' bodies.
 enum ModelEndpoint {
+    /// `POST /admin/reload` with `Authorization: Bearer <token>`: 200 with the new and previous versions,
+    /// or 422 with why the bundle was refused (the previous model keeps serving).
+    static func reload(_ request: Request, reloader: ModelReloader?, token: AdminToken?) async throws -> Response {
+        guard let reloader, let token else {
+            throw APIError(status: .forbidden, code: "admin_disabled", message: "admin routes are off: start intent serve with --admin-token-file")
+        }
+        guard token.accepts(authorization: request.headers[.authorization]) else {
+            var response = APIError(status: .unauthorized, code: "unauthorized", message: "send Authorization: Bearer <the admin token>").response
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return response
+        }
+        switch await reloader.reload() {
+        case let .reloaded(previous, current):
+            var out: [UInt8] = Array(#"{"status":"reloaded","model":{"name":"#.utf8)
+            JSONText.appendQuoted(current.name, to: &out)
+            out.append(contentsOf: #","version":"#.utf8)
+            JSONText.appendQuoted(current.version, to: &out)
+            out.append(contentsOf: #"},"previous_version":"#.utf8)
+            JSONText.appendQuoted(previous.version, to: &out)
+            out.append(UInt8(ascii: "}"))
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
+        case .failed(let reason):
+            throw APIError(status: .unprocessableContent, code: "reload_failed", message: "the bundle was refused and the previous model keeps serving: \(reason)")
+        }
+    }
+
     /// The bundle's manifest as stored (labels, hyperparameters, metrics, training-data fingerprint).
     static func manifest(_ snapshot: ServedModel.Snapshot) throws -> Response {
         let encoder = JSONEncoder()

@@ -12,7 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             With no --model, serves ./models/default, training it on the built-in dataset first when it \
             does not exist yet. HOST and PORT in the environment set the address (flags win). SIGTERM or \
-            SIGINT stops accepting connections, lets requests in flight finish, and exits 0.
+            SIGINT stops accepting connections, lets requests in flight finish, and exits 0. SIGHUP (or an \
+            authenticated POST /admin/reload) reloads the bundle from its directory without downtime; a \
+            bundle that fails to load is refused and the previous model keeps serving.
             """)
 
     @Option(help: "Model bundle directory (default: models/default, trained on the built-in dataset if missing).")
@@ -23,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Listen port (default: PORT, else 8080).")
     var port: Int?
+
+    @Option(help: "File holding the bearer token for POST /admin/reload (admin routes are off without it).")
+    var adminTokenFile: String?
 
     func validate() throws {
         if let port, !(1...65535).contains(port) { throw ValidationError("--port must be in 1...65535, got \(port).") }
@@ -38,9 +43,17 @@ struct ServeCommand: AsyncParsableCommand {
             let train = try TrainCommand.parse(["--output", path])
             try await train.run()
         }
+        let adminToken = try adminTokenFile.map { try AdminToken(file: $0) }
         let served = ServedModel(try ServedModel.load(path: path))
         let logger = Logger(label: "intent.serve")
-        let application = buildApplication(configuration: configuration, model: served, logger: logger)
+        let reloader = ModelReloader(model: served, logger: logger)
+        // SIGHUP reloads the bundle from its directory (write the new one there atomically first).
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP)
+        hangup.setEventHandler { Task { _ = await reloader.reload() } }
+        hangup.resume()
+        defer { hangup.cancel() }
+        let application = buildApplication(configuration: configuration, model: served, reloader: reloader, adminToken: adminToken, logger: logger)
         logger.info("serving", metadata: [
             "intent.model": "\(served.current.manifest.name)", "intent.version": "\(served.current.manifest.version)",
             "intent.address": "\(configuration.host):\(configuration.port)",
