@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The ML library depends on Foundation only (shared/DESIGN.md).
@@ -25,6 +26,7 @@ let package = Package(
                 "IntentML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -69,7 +71,11 @@ let package = Package(
         .testTarget(name: "IntentMLTests", dependencies: ["IntentML"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "IntentML", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "App", "IntentML",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import IntentML
@@ -199,6 +200,25 @@ struct APIRouterTests {
         }
         let disabled = try await Self.send(.post, "/admin/reload")
         #expect(disabled.status == 403 && disabled.body.contains("admin_disabled"))
+    }
+
+    @Test("X-Request-ID is echoed when sensible and generated otherwise, errors included")
+    func requestIDs() async throws {
+        let router = buildRouter(configuration: APIConfiguration(), model: try Self.served())
+        let application = Application(router: router, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let header = HTTPField.Name("X-Request-ID")!
+        try await application.test(.router) { client in
+            try await client.execute(uri: "/v1/predict?text=hi", method: .get, headers: [header: "req-42"]) { response in
+                #expect(response.headers[header] == "req-42")
+            }
+            try await client.execute(uri: "/nowhere", method: .get) { response in
+                let id = response.headers[header] ?? ""
+                #expect(response.status == .notFound && id.count == 32 && id.allSatisfy(\.isHexDigit))
+            }
+            try await client.execute(uri: "/healthz", method: .get, headers: [header: String(repeating: "x", count: 300)]) { response in
+                #expect(response.headers[header]?.count == 32)
+            }
+        }
     }
 
     @Test("HOST and PORT come from the environment; a bad PORT is refused with its name")

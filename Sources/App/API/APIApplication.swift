@@ -22,6 +22,7 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     let router = Router(context: BasicRequestContext.self)
     // Outermost first: metrics see the status the client gets, after errors became JSON responses.
     router.add(middleware: APIMetricsMiddleware(metrics: metrics))
+    router.add(middleware: RequestIDMiddleware())
     router.add(middleware: APIErrorMiddleware())
     let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics)
     router.post("/v1/predict") { request, _ in try await predict.post(request) }
