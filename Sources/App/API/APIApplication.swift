@@ -23,7 +23,7 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     // Outermost first: metrics see the status the client gets, after errors became JSON responses.
     router.add(middleware: APIMetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: APIErrorMiddleware())
+    router.add(middleware: APIErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics)
     router.post("/v1/predict") { request, _ in try await predict.post(request) }
     router.get("/v1/predict") { request, _ in try predict.get(request) }
@@ -71,11 +71,9 @@ enum ModelEndpoint {
         }
         switch await reloader.reload() {
         case let .reloaded(previous, current):
-            var out: [UInt8] = Array(#"{"status":"reloaded","model":{"name":"#.utf8)
-            JSONText.appendQuoted(current.name, to: &out)
-            out.append(contentsOf: #","version":"#.utf8)
-            JSONText.appendQuoted(current.version, to: &out)
-            out.append(contentsOf: #"},"previous_version":"#.utf8)
+            var out: [UInt8] = Array(#"{"status":"reloaded""#.utf8)
+            PredictionEndpoint.appendModel(current, to: &out)
+            out.append(contentsOf: #","previous_version":"#.utf8)
             JSONText.appendQuoted(previous.version, to: &out)
             out.append(UInt8(ascii: "}"))
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
@@ -95,13 +93,7 @@ enum ModelEndpoint {
     static func status(_ status: String, model manifest: ModelManifest?) -> Response {
         var out: [UInt8] = Array(#"{"status":"#.utf8)
         JSONText.appendQuoted(status, to: &out)
-        if let manifest {
-            out.append(contentsOf: #","model":{"name":"#.utf8)
-            JSONText.appendQuoted(manifest.name, to: &out)
-            out.append(contentsOf: #","version":"#.utf8)
-            JSONText.appendQuoted(manifest.version, to: &out)
-            out.append(UInt8(ascii: "}"))
-        }
+        if let manifest { PredictionEndpoint.appendModel(manifest, to: &out) }
         out.append(UInt8(ascii: "}"))
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
     }

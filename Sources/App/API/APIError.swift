@@ -32,6 +32,9 @@ struct APIError: Error, Sendable, CustomStringConvertible {
 /// Maps everything thrown below it to the JSON error shape: `APIError` as is, the framework's own
 /// errors (unknown route, body too large) by their status, anything else as a 500 without internals.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The configured body cap, named in the 413 a streamed body gets.
+    let maxBodyBytes: Int
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
@@ -40,7 +43,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPResponseError {
             switch error.status {
             case .notFound: return APIError(status: .notFound, code: "not_found", message: "no route \(request.method) \(request.uri.path)").response
-            case .contentTooLarge: return APIError.payloadTooLarge(limit: APILimits.maxBodyBytes).response
+            case .contentTooLarge: return APIError.payloadTooLarge(limit: maxBodyBytes).response
             default: return APIError(status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase).response
             }
         } catch {

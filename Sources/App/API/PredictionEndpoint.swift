@@ -99,6 +99,7 @@ struct PredictionEndpoint: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
     }
 
+    /// Appends `,"model":{"name":...,"version":...}`: which model answered (predictions, probes, reload).
     static func appendModel(_ manifest: ModelManifest, to out: inout [UInt8]) {
         out.append(contentsOf: #","model":{"name":"#.utf8)
         JSONText.appendQuoted(manifest.name, to: &out)

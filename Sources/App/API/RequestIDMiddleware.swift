@@ -6,10 +6,7 @@ import Logging
 /// ASCII characters, so it is safe in logs and headers), else a new random one. The id is returned in the
 /// response's `X-Request-ID` and carried in the request's log metadata (`intent.request_id`).
 struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var headerName: HTTPField.Name {
-        guard let name = HTTPField.Name("X-Request-ID") else { preconditionFailure("X-Request-ID is a valid field name") }
-        return name
-    }
+    static var headerName: HTTPField.Name { .requestID }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let offered = request.headers[Self.headerName]
@@ -33,4 +30,13 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
             return String(repeating: "0", count: 16 - hex.count) + hex
         }.joined()
     }
+}
+
+extension HTTPField.Name {
+    /// `X-Request-ID`, built once: a field name is validated when it is made, and the middleware needs it
+    /// on every request.
+    static let requestID: HTTPField.Name = {
+        guard let name = HTTPField.Name("X-Request-ID") else { preconditionFailure("X-Request-ID is a valid field name") }
+        return name
+    }()
 }

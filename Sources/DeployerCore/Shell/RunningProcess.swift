@@ -23,17 +23,15 @@ final class RunningProcess: @unchecked Sendable {
 
     let pid: pid_t
     private let outputFD: Int32
-    private let outputLimit: Int
     private let lock = NSLock()
     private var reaped = false
     private var timedOut = false
-    private var output = OutputTail(limit: 0)
+    private var output: OutputTail
     private let readerDone = DispatchSemaphore(value: 0)
 
     private init(pid: pid_t, outputFD: Int32, outputLimit: Int) {
         self.pid = pid
         self.outputFD = outputFD
-        self.outputLimit = outputLimit
         self.output = OutputTail(limit: outputLimit)
     }
 
