@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Stratified 5-fold cross-validation on ATIS train.tsv only (the test split is never read).
+
+Used to choose hyperparameters honestly and to see how much headroom a setting has: each fold trains
+`intent train` (release build) on the other four folds plus ood.tsv and evaluates on its own fold with
+--threshold 0. Usage: scripts/cv-atis.py [--atis DIR] [CONFIG.json ...]   ('-' or nothing = defaults)
+"""
+import argparse, collections, json, os, random, subprocess, sys, tempfile
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--atis", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "atis"))
+parser.add_argument("--folds", type=int, default=5)
+parser.add_argument("configs", nargs="*", default=["-"])
+args = parser.parse_args()
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+binary = os.path.join(root, ".build", "release", "intent")
+subprocess.run(["swift", "build", "-c", "release", "--product", "intent"], cwd=root, check=True, stdout=sys.stderr)
+
+rows = [line.rstrip("\n") for line in open(os.path.join(args.atis, "train.tsv"), encoding="utf-8") if line.strip()]
+by_label = collections.defaultdict(list)
+for row in rows:
+    by_label[row.split("\t")[1]].append(row)
+rng = random.Random(7)
+folds = [[] for _ in range(args.folds)]
+offset = 0
+for label in sorted(by_label):
+    items = by_label[label]
+    rng.shuffle(items)
+    for i, item in enumerate(items):
+        folds[(i + offset) % args.folds].append(item)
+    offset += len(items)  # rare labels start where the last one stopped, so their rows spread over folds
+
+with tempfile.TemporaryDirectory() as work:
+    for config in args.configs:
+        accuracies = []
+        for k in range(args.folds):
+            train, valid, model = (os.path.join(work, name) for name in ("train.tsv", "valid.tsv", "model"))
+            with open(train, "w", encoding="utf-8") as out:
+                out.write("\n".join(r for j in range(args.folds) if j != k for r in folds[j]) + "\n")
+            with open(valid, "w", encoding="utf-8") as out:
+                out.write("\n".join(folds[k]) + "\n")
+            command = [binary, "train", "--data", train, "--ood", os.path.join(args.atis, "ood.tsv"),
+                       "--seed", "1", "--output", model, "--quiet"]
+            if config != "-":
+                command += ["--config", config]
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            report = subprocess.run([binary, "evaluate", "--model", model, "--data", valid, "--threshold", "0",
+                                     "--format", "json"], check=True, capture_output=True).stdout
+            accuracies.append(json.loads(report)["accuracy"])
+        label = "defaults" if config == "-" else open(config).read().strip()
+        print(f"{label}: folds {' '.join(f'{a * 100:.2f}' for a in accuracies)}  mean {sum(accuracies) / len(accuracies) * 100:.2f}%")
