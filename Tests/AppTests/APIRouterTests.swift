@@ -19,13 +19,15 @@ struct APIRouterTests {
     }
 
     /// Sends one request through the router; returns the status, the body and the headers.
-    static func send(_ method: HTTPRequest.Method, _ uri: String, body: [UInt8]? = nil,
+    static func send(_ method: HTTPRequest.Method, _ uri: String, body: [UInt8]? = nil, headers: HTTPFields = [:],
                      configuration: APIConfiguration = APIConfiguration()) async throws -> (status: Int, body: String, headers: HTTPFields) {
         let router = buildRouter(configuration: configuration, model: try served())
         let application = Application(router: router, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let buffer = body.map { ByteBuffer(bytes: $0) }
         return try await application.test(.router) { client in
-            try await client.execute(uri: uri, method: method, headers: [.contentType: "application/json"], body: buffer) { response in
+            var fields: HTTPFields = [.contentType: "application/json"]
+            fields.append(contentsOf: headers)
+            return try await client.execute(uri: uri, method: method, headers: fields, body: buffer) { response in
                 (Int(response.status.code), String(buffer: response.body), response.headers)
             }
         }
@@ -93,7 +95,15 @@ struct APIRouterTests {
         (.post, "/v1/predict", #"{"texts": []}"#, 422, "invalid_field"),
         (.post, "/v1/predict", #"{"text": "hi", "top_k": 0}"#, 422, "invalid_field"),
         (.post, "/v1/predict", #"{"text": "hi", "top_k": 1000}"#, 422, "invalid_field"),
-        (.post, "/v1/predict", "{\"text\": \"" + String(repeating: "a", count: 10_001) + "\"}", 422, "invalid_field"),
+        (.post, "/v1/predict", "{\"text\": \"" + String(repeating: "é", count: 5_001) + "\"}", 422, "invalid_field"),
+        (.post, "/v1/predict", #"{"text": null}"#, 400, "invalid_json"),
+        (.post, "/v1/predict", #"{"text": "hi", "top_k": 2.5}"#, 400, "invalid_json"),
+        (.post, "/v1/predict", #"{"text": "hi", "top_k": 1e300}"#, 422, "invalid_field"),
+        (.post, "/v1/predict", #"{"text": "hi"} {}"#, 400, "invalid_json"),
+        (.post, "/v1/predict", #"{"text": "\ud800 alone"}"#, 400, "invalid_json"),
+        (.post, "/v1/predict", #"{"text": "hi", "extra": "#.appending(String(repeating: "[", count: 70)), 400, "invalid_json"),
+        (.post, "/v1/predict", " ", 400, "invalid_json"),
+        (.trace, "/v1/predict", "", 405, "method_not_allowed"),
         (.post, "/v1/predict", "{\"texts\": [" + Array(repeating: "\"a\"", count: 257).joined(separator: ",") + "]}", 422, "invalid_field"),
         (.get, "/v1/predict", "", 422, "invalid_field"),
         (.get, "/v1/predict?text=hi&top_k=abc", "", 422, "invalid_field"),
@@ -118,6 +128,31 @@ struct APIRouterTests {
         #expect(big.status == 413 && big.body.contains("payload_too_large"))
         let wrong = try await Self.send(.put, "/v1/predict")
         #expect(wrong.headers[.allow] == "GET, POST")
+    }
+
+    @Test("/openapi.json lists exactly the routes and methods served, with the limits in force; /docs points at it")
+    func openAPI() async throws {
+        let response = try await Self.send(.get, "/openapi.json")
+        #expect(response.status == 200 && response.headers[.contentType] == "application/json")
+        let document = Self.json(response.body)
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        let documented = Dictionary(uniqueKeysWithValues: paths.map { ($0.key, Set($0.value.keys.map { $0.uppercased() })) })
+        let served = Dictionary(uniqueKeysWithValues: servedRoutes.map { ($0.path, Set($0.methods.map(\.rawValue))) })
+        #expect(documented == served)
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let text = try #require(schemas["Text"] as? [String: Any])
+        #expect(text["maxLength"] as? Int == APILimits.maxTextCharacters)
+        // Every $ref resolves.
+        for ref in response.body.matches(of: /"\$ref": "#\/components\/(\w+)\/(\w+)"/) {
+            let section = (document["components"] as? [String: Any])?[String(ref.1)] as? [String: Any]
+            #expect(section?[String(ref.2)] != nil, "unresolved \(ref.0)")
+        }
+        let docs = try await Self.send(.get, "/docs")
+        #expect(docs.status == 200 && docs.body.contains("openapi.json"))
+        // A method the document does not list is a 405 naming the allowed ones, whatever the method.
+        let query = try await Self.send(HTTPRequest.Method("QUERY")!, "/openapi.json")
+        #expect(query.status == 405 && query.headers[.allow] == "GET")
     }
 
     @Test("/metrics counts requests by route and status, answers by intent, and passes promtool")
@@ -198,7 +233,10 @@ struct APIRouterTests {
                 #expect(String(buffer: response.body).contains(newer))
             }
         }
-        let disabled = try await Self.send(.post, "/admin/reload")
+        // Admin off: no credentials is still a 401 (who is asking comes first), credentials a 403.
+        let anonymous = try await Self.send(.post, "/admin/reload")
+        #expect(anonymous.status == 401 && anonymous.headers[.wwwAuthenticate] == "Bearer")
+        let disabled = try await Self.send(.post, "/admin/reload", headers: [.authorization: "Bearer anything"])
         #expect(disabled.status == 403 && disabled.body.contains("admin_disabled"))
     }
 

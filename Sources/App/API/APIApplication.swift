@@ -23,7 +23,7 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     // Outermost first: metrics see the status the client gets, after errors became JSON responses.
     router.add(middleware: APIMetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: APIErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+    router.add(middleware: APIErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes, routes: servedRoutes))
     let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics)
     router.post("/v1/predict") { request, _ in try await predict.post(request) }
     router.get("/v1/predict") { request, _ in try predict.get(request) }
@@ -36,39 +36,38 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     }
     // The model is loaded and checked before the server listens, so a server that answers is ready.
     router.get("/readyz") { _, _ in ModelEndpoint.status("ready", model: model.current.manifest) }
+    let openAPI = ByteBuffer(string: OpenAPIDocument.json(toolVersion: ToolVersion.current))
+    router.get("/openapi.json") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPI))
+    }
+    router.get("/docs") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.docsPage)))
+    }
     router.post("/admin/reload") { request, _ in
         try await ModelEndpoint.reload(request, reloader: reloader, token: adminToken)
     }
-    let allowed: [(String, [HTTPRequest.Method])] = [
-        ("/admin/reload", [.post]),
-        ("/v1/predict", [.get, .post]), ("/v1/model", [.get]), ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),
-    ]
-    for (path, methods) in allowed {
-        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !methods.contains(method) {
-            router.on(RouterPath(path), method: method) { _, _ -> Response in
-                var response = APIError(status: .methodNotAllowed, code: "method_not_allowed",
-                                        message: "\(method) is not allowed on \(path); use \(methods.map(\.rawValue).joined(separator: " or "))").response
-                response.headers[.allow] = methods.map(\.rawValue).joined(separator: ", ")
-                return response
-            }
-        }
-    }
     return router
 }
+
+/// Every route the server answers, with its methods; any other method on these paths (TRACE, QUERY,
+/// whatever a client makes up) is a 405 with `Allow` (see `APIErrorMiddleware`). A router test checks that the OpenAPI document lists exactly these.
+let servedRoutes: [(path: String, methods: [HTTPRequest.Method])] = [
+    ("/v1/predict", [.get, .post]), ("/v1/model", [.get]), ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),
+    ("/admin/reload", [.post]), ("/openapi.json", [.get]), ("/docs", [.get]),
+]
 
 /// `GET /v1/model`, `POST /admin/reload` and the probes' bodies.
 enum ModelEndpoint {
     /// `POST /admin/reload` with `Authorization: Bearer <token>`: 200 with the new and previous versions,
     /// or 422 with why the bundle was refused (the previous model keeps serving).
     static func reload(_ request: Request, reloader: ModelReloader?, token: AdminToken?) async throws -> Response {
+        // Who is asking comes first: no credentials is a 401 whether or not admin routes are on.
+        let authorization = request.headers[.authorization]
         guard let reloader, let token else {
+            if authorization == nil { return unauthorized() }
             throw APIError(status: .forbidden, code: "admin_disabled", message: "admin routes are off: start intent serve with --admin-token-file")
         }
-        guard token.accepts(authorization: request.headers[.authorization]) else {
-            var response = APIError(status: .unauthorized, code: "unauthorized", message: "send Authorization: Bearer <the admin token>").response
-            response.headers[.wwwAuthenticate] = "Bearer"
-            return response
-        }
+        guard token.accepts(authorization: authorization) else { return unauthorized() }
         switch await reloader.reload() {
         case let .reloaded(previous, current):
             var out: [UInt8] = Array(#"{"status":"reloaded""#.utf8)
@@ -80,6 +79,12 @@ enum ModelEndpoint {
         case .failed(let reason):
             throw APIError(status: .unprocessableContent, code: "reload_failed", message: "the bundle was refused and the previous model keeps serving: \(reason)")
         }
+    }
+
+    static func unauthorized() -> Response {
+        var response = APIError(status: .unauthorized, code: "unauthorized", message: "send Authorization: Bearer <the admin token>").response
+        response.headers[.wwwAuthenticate] = "Bearer"
+        return response
     }
 
     /// The bundle's manifest as stored (labels, hyperparameters, metrics, training-data fingerprint).

@@ -6,8 +6,8 @@ struct APIConfiguration: Sendable, Equatable {
     var port = 8080
     /// Largest request body: a full batch of the longest texts fits with room for JSON escaping.
     var maxBodyBytes = APILimits.maxBodyBytes
-    /// Longest text accepted, in UTF-8 bytes.
-    var maxTextBytes = APILimits.maxTextBytes
+    /// Longest text accepted, in Unicode scalars (JSON Schema's `maxLength` counts the same way).
+    var maxTextCharacters = APILimits.maxTextCharacters
     /// Most texts in one batch request.
     var maxBatch = APILimits.maxBatch
 
@@ -27,17 +27,19 @@ struct APIConfiguration: Sendable, Equatable {
 
 /// The API's fixed limits, each with the reason for its value.
 enum APILimits {
-    /// Longest text: intents are short utterances; 10 KB is far past any chat message and bounds the
-    /// work one request can cause.
-    static let maxTextBytes = 10_000
+    /// Longest text, in Unicode scalars: intents are short utterances; 5,000 characters is far past any
+    /// chat message and bounds the work one request can cause.
+    static let maxTextCharacters = 5_000
     /// Most texts per batch request: enough to amortise HTTP overhead, small enough that one request
     /// never holds a core for long.
     static let maxBatch = 256
-    /// Largest body: a full batch of maximal texts, JSON-escaped at worst twice the size, rounded up.
-    static let maxBodyBytes = 6 << 20
+    /// Largest body: a full batch of maximal texts fits even when every character is written as a
+    /// six-byte `\uXXXX` escape (256 x 5,000 x 6 = 7.7 MB), so a request valid by the OpenAPI schema is
+    /// never refused for its size.
+    static let maxBodyBytes = 8 << 20
     /// Features listed in an explanation (tokens are always all listed): the strongest carry the story.
     static let maxExplainedFeatures = 20
-    /// Most alternatives per answer.
+    /// Most alternatives asked for; a model with fewer classes answers all of them.
     static let maxTopK = 100
 }
 

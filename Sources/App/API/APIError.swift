@@ -34,6 +34,13 @@ struct APIError: Error, Sendable, CustomStringConvertible {
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The configured body cap, named in the 413 a streamed body gets.
     let maxBodyBytes: Int
+    /// Methods by path: a known path asked with another method is a 405 rather than a 404.
+    let allowed: [String: String]
+
+    init(maxBodyBytes: Int, routes: [(path: String, methods: [HTTPRequest.Method])]) {
+        self.maxBodyBytes = maxBodyBytes
+        allowed = Dictionary(routes.map { ($0.path, $0.methods.map(\.rawValue).joined(separator: ", ")) }, uniquingKeysWith: { $1 })
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -42,7 +49,14 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return error.response
         } catch let error as HTTPResponseError {
             switch error.status {
-            case .notFound: return APIError(status: .notFound, code: "not_found", message: "no route \(request.method) \(request.uri.path)").response
+            case .notFound:
+                if let methods = allowed[request.uri.path] {
+                    var response = APIError(status: .methodNotAllowed, code: "method_not_allowed",
+                                            message: "\(request.method) is not allowed on \(request.uri.path); use \(methods)").response
+                    response.headers[.allow] = methods
+                    return response
+                }
+                return APIError(status: .notFound, code: "not_found", message: "no route \(request.method) \(request.uri.path)").response
             case .contentTooLarge: return APIError.payloadTooLarge(limit: maxBodyBytes).response
             default: return APIError(status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase).response
             }

@@ -13,26 +13,12 @@ struct PredictionEndpoint: Sendable {
     let configuration: APIConfiguration
     let metrics: APIMetrics
 
-    /// The body of `POST /v1/predict`.
-    struct Body: Decodable {
-        var text: String?
-        var texts: [String]?
-        var topK: Int?
-        var explain: Bool?
-        enum CodingKeys: String, CodingKey { case text, texts, explain, topK = "top_k" }
-    }
-
     func post(_ request: Request) async throws -> Response {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > configuration.maxBodyBytes {
             throw APIError.payloadTooLarge(limit: configuration.maxBodyBytes)
         }
         let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
-        let body: Body
-        do {
-            body = try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
-        } catch let error as DecodingError {
-            throw APIError.invalidJSON(Self.describe(error))
-        }
+        let body = try buffer.withUnsafeReadableBytes { bytes throws(APIError) in try PredictRequest.parse(bytes) }
         switch (body.text, body.texts) {
         case let (text?, nil):
             return try answer(texts: [text], batch: false, topK: body.topK, explain: body.explain ?? false)
@@ -62,21 +48,25 @@ struct PredictionEndpoint: Sendable {
     /// Validates and predicts; a single text answers an object, a batch `{"predictions": [...]}`.
     func answer(texts: [String], batch: Bool, topK: Int?, explain: Bool) throws -> Response {
         let served = model.current
-        let classes = served.classifier.labels.classes.count
-        let k = topK ?? 1
-        guard (1...min(APILimits.maxTopK, max(1, classes))).contains(k) else {
-            throw APIError.invalidField("top_k", "must be in 1...\(min(APILimits.maxTopK, max(1, classes))) (the model has \(classes) classes)")
+        let asked = topK ?? 1
+        guard (1...APILimits.maxTopK).contains(asked) else {
+            throw APIError.invalidField("top_k", "must be in 1...\(APILimits.maxTopK)")
         }
+        // A model with fewer classes than asked for answers all of them.
+        let k = min(asked, max(1, served.classifier.labels.classes.count))
         guard !texts.isEmpty else { throw APIError.invalidField("texts", "is empty") }
         guard texts.count <= configuration.maxBatch else {
             throw APIError.invalidField("texts", "has \(texts.count) texts; at most \(configuration.maxBatch) per request")
         }
         for (index, text) in texts.enumerated() {
             let field = batch ? "texts[\(index)]" : "text"
-            guard text.utf8.count <= configuration.maxTextBytes else {
-                throw APIError.invalidField(field, "is \(text.utf8.count) bytes; at most \(configuration.maxTextBytes)")
+            let length = text.unicodeScalars.count
+            guard length <= configuration.maxTextCharacters else {
+                throw APIError.invalidField(field, "is \(length) characters long; at most \(configuration.maxTextCharacters)")
             }
-            guard !text.allSatisfy(\.isWhitespace) else { throw APIError.invalidField(field, "is empty") }
+            guard text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+                throw APIError.invalidField(field, text.isEmpty ? "is empty" : "is only whitespace")
+            }
         }
         var out: [UInt8] = []
         out.reserveCapacity(256 * texts.count)
@@ -128,26 +118,5 @@ struct PredictionEndpoint: Sendable {
                                  extra: ("kind", feature.kind.rawValue), to: &out)
         }
         out.append(contentsOf: "]}".utf8)
-    }
-
-    /// A decoding error in words, with the field it is about.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case let .typeMismatch(type, context) where !context.codingPath.isEmpty:
-            return "field '\(path(context))' has the wrong type (expected \(type))"
-        case let .valueNotFound(type, context) where !context.codingPath.isEmpty:
-            return "field '\(path(context))' is null (expected \(type))"
-        case .typeMismatch, .valueNotFound:
-            return "the body must be a JSON object such as {\"text\": \"...\"}"
-        case .dataCorrupted:
-            return "the body is not valid JSON (or not UTF-8)"
-        case let .keyNotFound(key, _):
-            return "field '\(key.stringValue)' is missing"
-        @unknown default:
-            return "the body cannot be read"
-        }
     }
 }

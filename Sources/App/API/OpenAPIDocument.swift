@@ -1,0 +1,282 @@
+import Foundation
+
+/// `GET /openapi.json` (OpenAPI 3.1) and `GET /docs` (Swagger UI over it).
+///
+/// Written by hand next to the routes rather than generated: the limits in it come from `APILimits`, a
+/// router test checks that every route the server answers is in it (and nothing else), and schemathesis
+/// checks in CI that the live server answers what it says.
+enum OpenAPIDocument {
+    static func json(toolVersion: String) -> String {
+        #"""
+        {
+          "openapi": "3.1.0",
+          "info": {
+            "title": "IntentOps intent API",
+            "version": "\#(toolVersion)",
+            "description": "Classifies short texts into intents with the model bundle the server was started with. Errors are always {\"error\": {\"code\", \"message\"}}. Every response carries X-Request-ID (the caller's, when it is 1-128 printable ASCII characters, else a new one)."
+          },
+          "paths": {
+            "/v1/predict": {
+              "post": {
+                "operationId": "predict",
+                "summary": "Predict the intent of one text or of a batch",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PredictRequest"}}}
+                },
+                "responses": {
+                  "200": {
+                    "description": "The answer: an object for `text`, {\"predictions\": [...]} for `texts`.",
+                    "content": {"application/json": {"schema": {"oneOf": [
+                      {"$ref": "#/components/schemas/Prediction"},
+                      {"$ref": "#/components/schemas/PredictionBatch"}
+                    ]}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"}
+                }
+              },
+              "get": {
+                "operationId": "predictQuery",
+                "summary": "Predict the intent of one text given in the query string",
+                "parameters": [
+                  {"name": "text", "in": "query", "required": true, "schema": {"$ref": "#/components/schemas/Text"}},
+                  {"name": "top_k", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/TopK"}},
+                  {"name": "explain", "in": "query", "required": false, "schema": {"type": "boolean"}}
+                ],
+                "responses": {
+                  "200": {"description": "The answer.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Prediction"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"}
+                }
+              }
+            },
+            "/v1/model": {
+              "get": {
+                "operationId": "model",
+                "summary": "The serving bundle's manifest: labels, hyperparameters, metrics, training-data fingerprint",
+                "responses": {
+                  "200": {"description": "The manifest as stored in the bundle.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Manifest"}}}}
+                }
+              }
+            },
+            "/healthz": {
+              "get": {
+                "operationId": "healthz",
+                "summary": "Liveness: the process answers",
+                "responses": {
+                  "200": {"description": "Alive.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}
+                }
+              }
+            },
+            "/readyz": {
+              "get": {
+                "operationId": "readyz",
+                "summary": "Readiness: a model is loaded (it is loaded and checked before the server listens)",
+                "responses": {
+                  "200": {"description": "Ready, with the model serving.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}
+                }
+              }
+            },
+            "/metrics": {
+              "get": {
+                "operationId": "metrics",
+                "summary": "Prometheus metrics (text exposition format 0.0.4)",
+                "responses": {
+                  "200": {"description": "The metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}
+                }
+              }
+            },
+            "/admin/reload": {
+              "post": {
+                "operationId": "reload",
+                "summary": "Reload the model bundle from its directory without downtime",
+                "description": "The bundle is read and checked off the request path, then swapped in atomically. A bundle that fails to load is refused (422) and the previous model keeps serving. Admin routes are off (403) unless the server was started with --admin-token-file.",
+                "security": [{"adminToken": []}],
+                "responses": {
+                  "200": {"description": "Reloaded.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reloaded"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"}
+                }
+              }
+            },
+            "/openapi.json": {
+              "get": {
+                "operationId": "openapi",
+                "summary": "This document",
+                "responses": {"200": {"description": "OpenAPI 3.1.", "content": {"application/json": {"schema": {"type": "object"}}}}}
+              }
+            },
+            "/docs": {
+              "get": {
+                "operationId": "docs",
+                "summary": "Swagger UI over this document",
+                "responses": {"200": {"description": "An HTML page.", "content": {"text/html": {"schema": {"type": "string"}}}}}
+              }
+            }
+          },
+          "components": {
+            "securitySchemes": {
+              "adminToken": {"type": "http", "scheme": "bearer", "description": "The token in the file given to --admin-token-file."}
+            },
+            "responses": {
+              "BadRequest": {"description": "The body is not JSON, not UTF-8, or a field has the wrong type.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "TooLarge": {"description": "The body is larger than \#(APILimits.maxBodyBytes) bytes.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "Unprocessable": {"description": "A field is missing, empty or out of range, or a bundle was refused.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "Unauthorized": {"description": "No or wrong bearer token.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "Forbidden": {"description": "Admin routes are off.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            },
+            "schemas": {
+              "Text": {
+                "type": "string", "minLength": 1, "maxLength": \#(APILimits.maxTextCharacters), "pattern": "\\S",
+                "description": "A sentence in any language; not only whitespace. Lengths count Unicode code points."
+              },
+              "TopK": {"type": "integer", "minimum": 1, "maximum": \#(APILimits.maxTopK), "description": "Alternatives to return (default 1); a model with fewer classes returns all of them."},
+              "PredictRequest": {
+                "oneOf": [
+                  {
+                    "type": "object",
+                    "required": ["text"],
+                    "properties": {
+                      "text": {"$ref": "#/components/schemas/Text"},
+                      "top_k": {"$ref": "#/components/schemas/TopK"},
+                      "explain": {"type": "boolean", "description": "Add each token's exact contribution to the chosen intent's score."}
+                    },
+                    "not": {"required": ["texts"]}
+                  },
+                  {
+                    "type": "object",
+                    "required": ["texts"],
+                    "properties": {
+                      "texts": {"type": "array", "minItems": 1, "maxItems": \#(APILimits.maxBatch), "items": {"$ref": "#/components/schemas/Text"}},
+                      "top_k": {"$ref": "#/components/schemas/TopK"},
+                      "explain": {"type": "boolean"}
+                    },
+                    "not": {"required": ["text"]}
+                  }
+                ]
+              },
+              "Scored": {
+                "type": "object", "required": ["label", "score"],
+                "properties": {"label": {"type": "string"}, "score": {"type": "number"}}
+              },
+              "ModelRef": {
+                "type": "object", "required": ["name", "version"],
+                "properties": {"name": {"type": "string"}, "version": {"type": "string"}}
+              },
+              "Explanation": {
+                "type": "object", "required": ["intent", "score", "bias", "tokens", "features"],
+                "properties": {
+                  "intent": {"type": "string"},
+                  "score": {"type": "number", "description": "The chosen class's logit: bias plus the sum of the token contributions."},
+                  "bias": {"type": "number"},
+                  "tokens": {"type": "array", "items": {"type": "object", "required": ["token", "contribution"], "properties": {"token": {"type": "string"}, "contribution": {"type": "number"}}}},
+                  "features": {"type": "array", "maxItems": \#(APILimits.maxExplainedFeatures), "items": {"type": "object", "required": ["feature", "kind", "contribution"], "properties": {"feature": {"type": "string"}, "kind": {"type": "string"}, "contribution": {"type": "number"}}}}
+                }
+              },
+              "PredictionFields": {
+                "type": "object",
+                "required": ["text", "intent", "labels", "confidence", "unknown", "top_k"],
+                "properties": {
+                  "text": {"type": "string"},
+                  "intent": {"type": "string", "description": "The label set joined with the model's separator, or <unknown> below the confidence threshold."},
+                  "labels": {"type": "array", "items": {"type": "string"}},
+                  "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                  "unknown": {"type": "boolean"},
+                  "top_k": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Scored"}},
+                  "explanation": {"$ref": "#/components/schemas/Explanation"}
+                }
+              },
+              "Prediction": {
+                "allOf": [
+                  {"$ref": "#/components/schemas/PredictionFields"},
+                  {"type": "object", "required": ["model"], "properties": {"model": {"$ref": "#/components/schemas/ModelRef"}}}
+                ]
+              },
+              "PredictionBatch": {
+                "type": "object", "required": ["predictions", "model"],
+                "properties": {
+                  "predictions": {"type": "array", "items": {"$ref": "#/components/schemas/PredictionFields"}},
+                  "model": {"$ref": "#/components/schemas/ModelRef"}
+                }
+              },
+              "Status": {
+                "type": "object", "required": ["status"],
+                "properties": {"status": {"type": "string"}, "model": {"$ref": "#/components/schemas/ModelRef"}}
+              },
+              "Reloaded": {
+                "type": "object", "required": ["status", "model", "previous_version"],
+                "properties": {"status": {"const": "reloaded"}, "model": {"$ref": "#/components/schemas/ModelRef"}, "previous_version": {"type": "string"}}
+              },
+              "Manifest": {
+                "type": "object",
+                "required": ["format_version", "model_kind", "name", "version", "labels", "hyperparameters", "features", "metrics", "training_data", "created_at", "tool_version"],
+                "properties": {
+                  "format_version": {"type": "integer"},
+                  "model_kind": {"type": "string"},
+                  "name": {"type": "string"},
+                  "version": {"type": "string"},
+                  "labels": {"type": "object"},
+                  "hyperparameters": {"type": "object"},
+                  "features": {"type": "object"},
+                  "metrics": {"type": "object"},
+                  "training_data": {"type": "object"},
+                  "unknown_threshold": {"type": "number"},
+                  "created_at": {"type": "string"},
+                  "tool_version": {"type": "string"}
+                }
+              },
+              "Error": {
+                "type": "object", "required": ["error"],
+                "properties": {
+                  "error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}
+                  }
+                }
+              }
+            }
+          }
+        }
+        """#
+    }
+
+    /// Swagger UI loads from its public CDN; without a network the page still lists the routes and
+    /// links the raw document.
+    static let docsPage = #"""
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>IntentOps API</title>
+        <link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css">
+        <style>body{margin:0;font-family:system-ui,sans-serif} #fallback{padding:1em 2em}</style>
+        </head>
+        <body>
+        <div id="swagger-ui"></div>
+        <div id="fallback">
+        <h1>IntentOps API</h1>
+        <p>The interactive viewer needs to load Swagger UI from unpkg.com. The specification itself is at
+        <a href="openapi.json">/openapi.json</a>.</p>
+        <ul id="routes"></ul>
+        </div>
+        <script>
+        fetch("openapi.json").then(r => r.json()).then(spec => {
+          const list = document.getElementById("routes");
+          for (const [path, ops] of Object.entries(spec.paths)) {
+            for (const [method, op] of Object.entries(ops)) {
+              const item = document.createElement("li");
+              item.textContent = method.toUpperCase() + " " + path + ": " + (op.summary || "");
+              list.appendChild(item);
+            }
+          }
+        });
+        </script>
+        <script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"
+          onload="document.getElementById('fallback').remove(); SwaggerUIBundle({url: 'openapi.json', dom_id: '#swagger-ui'});"></script>
+        </body>
+        </html>
+        """#
+}
