@@ -9,30 +9,33 @@ import NIOCore
 ///
 /// Kept apart from `@main` (as Hummingbird's examples do) so tests drive the router in process.
 func buildApplication(configuration: APIConfiguration, model: ServedModel, reloader: ModelReloader, adminToken: AdminToken?,
-                      logger: Logger) -> some ApplicationProtocol {
+                      requestLog: RequestLog?, logger: Logger) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(configuration: configuration, model: model, metrics: APIMetrics(), reloader: reloader, adminToken: adminToken),
+        router: buildRouter(configuration: configuration, model: model, metrics: APIMetrics(), reloader: reloader, adminToken: adminToken,
+                            requestLog: requestLog),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "intentops"),
+        // Services stop in reverse order after the server: the log is flushed once no request is in flight.
+        services: requestLog.map { [$0] } ?? [],
         logger: logger)
 }
 
 /// The router alone, for in-process tests.
 func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: APIMetrics = APIMetrics(),
-                 reloader: ModelReloader? = nil, adminToken: AdminToken? = nil) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+                 reloader: ModelReloader? = nil, adminToken: AdminToken? = nil, requestLog: RequestLog? = nil) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
     // Outermost first: metrics see the status the client gets, after errors became JSON responses.
     router.add(middleware: APIMetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: APIErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes, routes: servedRoutes))
-    let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics)
-    router.post("/v1/predict") { request, _ in try await predict.post(request) }
-    router.get("/v1/predict") { request, _ in try predict.get(request) }
+    let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics, requestLog: requestLog)
+    router.post("/v1/predict") { request, context in try await predict.post(request, requestID: context.requestID) }
+    router.get("/v1/predict") { request, context in try predict.get(request, requestID: context.requestID) }
     router.get("/v1/model") { _, _ in try ModelEndpoint.manifest(model.current) }
     router.get("/healthz") { _, _ in ModelEndpoint.status("ok", model: nil) }
     router.get("/metrics") { _, _ in
         let manifest = model.current.manifest
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(model: (manifest.name, manifest.version)))))
+                        body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(model: (manifest.name, manifest.version), requestLog: requestLog?.queue))))
     }
     // The model is loaded and checked before the server listens, so a server that answers is ready.
     router.get("/readyz") { _, _ in ModelEndpoint.status("ready", model: model.current.manifest) }

@@ -9,6 +9,8 @@ import Hummingbird
 ///   `intent_predictions_total{intent="<unknown>"} / sum(intent_predictions_total)`.
 /// - `intent_prediction_confidence` (histogram): the confidence of every answer.
 /// - `intent_model_info{name,version}`: 1 for the model serving now.
+/// - `intent_request_log_written_total`, `intent_request_log_dropped_total` (the queue was full) and
+///   `intent_request_log_queue_length`, when the request log is on.
 ///
 /// Counters by hand rather than a metrics framework: a framework's per-request label lookups measured
 /// about 20% of peak throughput here (SWIFT-NOTES), this is a dictionary update under a lock.
@@ -57,7 +59,7 @@ final class APIMetrics: @unchecked Sendable {
     }
 
     /// The metrics in the Prometheus text format (version 0.0.4).
-    func exposition(model: (name: String, version: String)) -> String {
+    func exposition(model: (name: String, version: String), requestLog: RequestLogQueue? = nil) -> String {
         lock.lock()
         let requests = self.requests, durations = self.durations, predictions = self.predictions, confidence = self.confidence
         lock.unlock()
@@ -83,6 +85,15 @@ final class APIMetrics: @unchecked Sendable {
         lines += Self.histogramLines("intent_prediction_confidence", label: "", confidence, Self.confidenceBounds)
         lines += ["# HELP intent_model_info The model serving now (value 1).", "# TYPE intent_model_info gauge",
                   "intent_model_info{name=\"\(Self.escape(model.name))\",version=\"\(Self.escape(model.version))\"} 1"]
+        if let requestLog {
+            let counts = requestLog.counts
+            lines += ["# HELP intent_request_log_written_total Predictions written to the request log.",
+                      "# TYPE intent_request_log_written_total counter", "intent_request_log_written_total \(counts.written)",
+                      "# HELP intent_request_log_dropped_total Predictions not logged because the log queue was full.",
+                      "# TYPE intent_request_log_dropped_total counter", "intent_request_log_dropped_total \(counts.dropped)",
+                      "# HELP intent_request_log_queue_length Predictions waiting to be written to the request log.",
+                      "# TYPE intent_request_log_queue_length gauge", "intent_request_log_queue_length \(counts.queued)"]
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

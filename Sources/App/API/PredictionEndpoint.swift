@@ -12,8 +12,9 @@ struct PredictionEndpoint: Sendable {
     let model: ServedModel
     let configuration: APIConfiguration
     let metrics: APIMetrics
+    let requestLog: RequestLog?
 
-    func post(_ request: Request) async throws -> Response {
+    func post(_ request: Request, requestID: String) async throws -> Response {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > configuration.maxBodyBytes {
             throw APIError.payloadTooLarge(limit: configuration.maxBodyBytes)
         }
@@ -21,15 +22,15 @@ struct PredictionEndpoint: Sendable {
         let body = try buffer.withUnsafeReadableBytes { bytes throws(APIError) in try PredictRequest.parse(bytes) }
         switch (body.text, body.texts) {
         case let (text?, nil):
-            return try answer(texts: [text], batch: false, topK: body.topK, explain: body.explain ?? false)
+            return try answer(texts: [text], batch: false, topK: body.topK, explain: body.explain ?? false, requestID: requestID)
         case let (nil, texts?):
-            return try answer(texts: texts, batch: true, topK: body.topK, explain: body.explain ?? false)
+            return try answer(texts: texts, batch: true, topK: body.topK, explain: body.explain ?? false, requestID: requestID)
         default:
             throw APIError.invalidField("text", "or 'texts' is needed, exactly one of them")
         }
     }
 
-    func get(_ request: Request) throws -> Response {
+    func get(_ request: Request, requestID: String) throws -> Response {
         let query = request.uri.queryParameters
         guard let text = query.get("text") else { throw APIError.invalidField("text", "is needed: GET /v1/predict?text=...") }
         var topK: Int?
@@ -42,11 +43,12 @@ struct PredictionEndpoint: Sendable {
             guard let value = Bool(raw) else { throw APIError.invalidField("explain", "must be true or false") }
             explain = value
         }
-        return try answer(texts: [String(text)], batch: false, topK: topK, explain: explain)
+        return try answer(texts: [String(text)], batch: false, topK: topK, explain: explain, requestID: requestID)
     }
 
     /// Validates and predicts; a single text answers an object, a batch `{"predictions": [...]}`.
-    func answer(texts: [String], batch: Bool, topK: Int?, explain: Bool) throws -> Response {
+    func answer(texts: [String], batch: Bool, topK: Int?, explain: Bool, requestID: String) throws -> Response {
+        let started = ContinuousClock.now
         let served = model.current
         let asked = topK ?? 1
         guard (1...APILimits.maxTopK).contains(asked) else {
@@ -71,11 +73,14 @@ struct PredictionEndpoint: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(256 * texts.count)
         var scratch = NGramClassifier.Scratch()
+        var answers: [(text: String, intent: String, confidence: Float)] = []
+        if requestLog != nil { answers.reserveCapacity(texts.count) }
         if batch { out.append(contentsOf: #"{"predictions":["#.utf8) }
         for (index, text) in texts.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             let prediction = served.classifier.predict(text, topK: k, scratch: &scratch)
             metrics.recordPrediction(intent: prediction.intent, confidence: prediction.confidence)
+            if requestLog != nil { answers.append((text, prediction.intent, prediction.confidence)) }
             PredictionFormatter.appendJSONFields(text: text, prediction: prediction, to: &out)
             if explain { Self.appendExplanation(served.classifier.explain(text), to: &out) }
             if !batch { Self.appendModel(served.manifest, to: &out) }
@@ -85,6 +90,16 @@ struct PredictionEndpoint: Sendable {
             out.append(UInt8(ascii: "]"))
             Self.appendModel(served.manifest, to: &out)
             out.append(UInt8(ascii: "}"))
+        }
+        if let requestLog {
+            let elapsed = ContinuousClock.now - started
+            let micros = Int(elapsed.components.seconds) * 1_000_000 + Int(elapsed.components.attoseconds / 1_000_000_000_000)
+            let time = Date().timeIntervalSince1970
+            for answer in answers {
+                requestLog.record(RequestLogEntry(time: time, requestID: requestID, text: answer.text, intent: answer.intent,
+                                                  confidence: answer.confidence, latencyMicroseconds: micros,
+                                                  modelVersion: served.manifest.version))
+            }
         }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
     }

@@ -5,14 +5,18 @@ import Logging
 /// Gives every request an id: the caller's `X-Request-ID` when it is a sensible one (1 to 128 printable
 /// ASCII characters, so it is safe in logs and headers), else a new random one. The id is returned in the
 /// response's `X-Request-ID` and carried in the request's log metadata (`intent.request_id`).
-struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
     static var headerName: HTTPField.Name { .requestID }
+
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let offered = request.headers[Self.headerName]
         let id = offered.flatMap { Self.isAcceptable($0) ? $0 : nil } ?? Self.generate()
         var context = context
         context.logger[metadataKey: "intent.request_id"] = .string(id)
+        context.requestID = id
         var response = try await next(request, context)
         response.headers[Self.headerName] = id
         return response
@@ -39,4 +43,16 @@ extension HTTPField.Name {
         guard let name = HTTPField.Name("X-Request-ID") else { preconditionFailure("X-Request-ID is a valid field name") }
         return name
     }()
+}
+
+/// The API's request context: Hummingbird's core storage plus the request id, which the request log
+/// keeps with each prediction.
+struct APIRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// Set by `RequestIDMiddleware` before any handler runs.
+    var requestID = ""
+
+    init(source: Source) {
+        coreContext = .init(source: source)
+    }
 }

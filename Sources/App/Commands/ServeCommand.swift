@@ -4,6 +4,8 @@ import Hummingbird
 import IntentML
 import Logging
 
+extension RequestLogTextPolicy: ExpressibleByArgument {}
+
 /// `intent serve`: the JSON HTTP API over one model bundle.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,8 +31,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "File holding the bearer token for POST /admin/reload (admin routes are off without it).")
     var adminTokenFile: String?
 
+    @Option(help: ArgumentHelp(
+        "SQLite file of the request log: every prediction, written in batches off the request path ('none' turns it off).",
+        discussion: "Default: INTENT_REQUEST_LOG, else intent-requests.sqlite in the working directory."))
+    var requestLog: String?
+
+    @Option(help: "What the request log keeps of each text: full, hash (its SHA-256) or none.")
+    var requestLogText: RequestLogTextPolicy = .full
+
+    @Option(help: "Request-log rows kept at most; the oldest go first.")
+    var requestLogMaxRows = 1_000_000
+
+    @Option(help: "Request-log rows older than this many days are deleted.")
+    var requestLogMaxAgeDays = 30.0
+
     func validate() throws {
         if let port, !(1...65535).contains(port) { throw ValidationError("--port must be in 1...65535, got \(port).") }
+        guard requestLogMaxRows >= 1 else { throw ValidationError("--request-log-max-rows must be at least 1, got \(requestLogMaxRows).") }
+        guard requestLogMaxAgeDays > 0, requestLogMaxAgeDays.isFinite else {
+            throw ValidationError("--request-log-max-age-days must be a positive number of days, got \(requestLogMaxAgeDays).")
+        }
     }
 
     func run() async throws {
@@ -53,10 +73,23 @@ struct ServeCommand: AsyncParsableCommand {
         hangup.setEventHandler { Task { _ = await reloader.reload() } }
         hangup.resume()
         defer { hangup.cancel() }
-        let application = buildApplication(configuration: configuration, model: served, reloader: reloader, adminToken: adminToken, logger: logger)
+        let logPath = requestLog ?? ProcessInfo.processInfo.environment["INTENT_REQUEST_LOG"] ?? "intent-requests.sqlite"
+        let log: RequestLog?
+        if logPath == "none" {
+            log = nil
+        } else {
+            do {
+                log = try RequestLog(settings: .init(path: logPath, textPolicy: requestLogText, maxAgeSeconds: requestLogMaxAgeDays * 86_400,
+                                                     maxRows: requestLogMaxRows), logger: logger)
+            } catch {
+                throw ValidationError("cannot open the request log \(logPath): \(error). Pass --request-log PATH (a writable place) or --request-log none.")
+            }
+        }
+        let application = buildApplication(configuration: configuration, model: served, reloader: reloader, adminToken: adminToken,
+                                           requestLog: log, logger: logger)
         logger.info("serving", metadata: [
             "intent.model": "\(served.current.manifest.name)", "intent.version": "\(served.current.manifest.version)",
-            "intent.address": "\(configuration.host):\(configuration.port)",
+            "intent.address": "\(configuration.host):\(configuration.port)", "intent.request_log": "\(log?.settings.path ?? "off")",
         ])
         try await application.runService()
     }

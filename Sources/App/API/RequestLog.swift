@@ -1,0 +1,242 @@
+import Foundation
+import GRDB
+import IntentML
+import Logging
+import ServiceLifecycle
+
+/// One answered prediction, as the request log keeps it.
+struct RequestLogEntry: Sendable, Equatable {
+    /// Seconds since 1970.
+    var time: Double
+    var requestID: String
+    /// The text as sent, its SHA-256 in hex, or nil, by `RequestLog.TextPolicy`.
+    var text: String?
+    var intent: String
+    var confidence: Float
+    /// Time the request spent in the handler, in microseconds (a batch's entries share it).
+    var latencyMicroseconds: Int
+    var modelVersion: String
+}
+
+/// What the request log keeps of each text.
+enum RequestLogTextPolicy: String, Sendable, CaseIterable {
+    /// The text itself.
+    case full
+    /// Its SHA-256 in hex: repeated questions can be counted without storing what users typed.
+    case hash
+    /// Nothing.
+    case none
+
+    func apply(_ text: String) -> String? {
+        switch self {
+        case .full: return text
+        case .hash: return IntentML.SHA256.hexDigest(of: Array(text.utf8))
+        case .none: return nil
+        }
+    }
+}
+
+/// The bounded queue between the request path and the log writer.
+///
+/// Handlers only append under a lock (no I/O, no allocation beyond the entry); when the queue holds
+/// `capacity` entries the new one is dropped and counted, so a slow disk can never slow down or fail a
+/// prediction.
+final class RequestLogQueue: @unchecked Sendable {
+    let capacity: Int
+    private let lock = NSLock()
+    private var entries: [RequestLogEntry] = []
+    private var droppedCount = 0
+    private var writtenCount = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        entries.reserveCapacity(min(capacity, 4096))
+    }
+
+    /// Adds `entry`; false (and one more drop counted) when the queue is full.
+    @discardableResult
+    func offer(_ entry: RequestLogEntry) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard entries.count < capacity else {
+            droppedCount += 1
+            return false
+        }
+        entries.append(entry)
+        return true
+    }
+
+    /// Takes up to `limit` of the oldest entries.
+    func take(upTo limit: Int) -> [RequestLogEntry] {
+        lock.lock()
+        defer { lock.unlock() }
+        if limit >= entries.count {
+            let batch = entries
+            entries.removeAll(keepingCapacity: true)
+            return batch
+        }
+        let batch = Array(entries.prefix(limit))
+        entries.removeFirst(limit)
+        return batch
+    }
+
+    func markWritten(_ count: Int) {
+        lock.lock()
+        writtenCount += count
+        lock.unlock()
+    }
+
+    /// Entries waiting, entries dropped because the queue was full, entries written.
+    var counts: (queued: Int, dropped: Int, written: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (entries.count, droppedCount, writtenCount)
+    }
+}
+
+/// The request log: every prediction into SQLite, written in batches off the request path.
+///
+/// Runs as a service beside the HTTP server: it wakes every `flushInterval`, writes what the queue
+/// holds in one transaction, and applies retention (age, then row count) every minute. On graceful
+/// shutdown it runs after the server has stopped (Hummingbird stops its services in reverse order), so
+/// it writes every entry of every request that was answered, then returns.
+struct RequestLog: Service {
+    struct Settings: Sendable, Equatable {
+        var path: String
+        var textPolicy: RequestLogTextPolicy = .full
+        /// Rows older than this are deleted.
+        var maxAgeSeconds: Double = 30 * 86_400
+        /// At most this many rows are kept (the oldest go first).
+        var maxRows: Int = 1_000_000
+        /// Entries the queue holds before it drops: about a second of peak traffic.
+        var queueCapacity: Int = 50_000
+        var flushInterval: Duration = .milliseconds(200)
+        var batchSize: Int = 5_000
+    }
+
+    let settings: Settings
+    let queue: RequestLogQueue
+    let logger: Logger
+    private let database: DatabaseQueue
+
+    /// Opens (creating if needed) the log database; a path that cannot be opened is an error at start.
+    init(settings: Settings, logger: Logger) throws {
+        self.settings = settings
+        self.logger = logger
+        queue = RequestLogQueue(capacity: settings.queueCapacity)
+        let directory = URL(fileURLWithPath: settings.path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(5)
+        // NORMAL in WAL mode: a crash of the machine may lose the last batches, never corrupt the file;
+        // a log is not worth an fsync per batch on the serving host.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        database = try DatabaseQueue(path: settings.path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE requests (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time REAL NOT NULL,
+                    request_id TEXT NOT NULL,
+                    text TEXT,
+                    intent TEXT NOT NULL,
+                    confidence REAL NOT NULL,
+                    latency_us INTEGER NOT NULL,
+                    model_version TEXT NOT NULL
+                );
+                CREATE INDEX requests_time ON requests(time);
+                CREATE INDEX requests_request_id ON requests(request_id);
+                """)
+        }
+        try migrator.migrate(database)
+    }
+
+    /// Queues one answer (called on the request path: never blocks on I/O).
+    func record(_ entry: RequestLogEntry) {
+        var entry = entry
+        if let text = entry.text { entry.text = settings.textPolicy.apply(text) }
+        queue.offer(entry)
+    }
+
+    func run() async throws {
+        var lastRetention = ContinuousClock.now
+        // Until shutdown: flush on a timer. `cancelWhenGracefulShutdown` ends the sleep promptly.
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.flushInterval) }
+            flush()
+            if ContinuousClock.now - lastRetention > .seconds(60) {
+                applyRetention()
+                lastRetention = .now
+            }
+        }
+        // The server has stopped: everything answered is in the queue now.
+        flush()
+        applyRetention()
+        let counts = queue.counts
+        logger.info("request log flushed", metadata: [
+            "intent.request_log.written": "\(counts.written)", "intent.request_log.dropped": "\(counts.dropped)",
+        ])
+    }
+
+    /// Writes everything queued, in transactions of `batchSize` rows.
+    func flush() {
+        while true {
+            let batch = queue.take(upTo: settings.batchSize)
+            guard !batch.isEmpty else { return }
+            do {
+                try database.write { db in
+                    let statement = try db.cachedStatement(sql: """
+                        INSERT INTO requests (time, request_id, text, intent, confidence, latency_us, model_version)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """)
+                    for entry in batch {
+                        try statement.execute(arguments: [
+                            entry.time, entry.requestID, entry.text, entry.intent, Double(entry.confidence),
+                            entry.latencyMicroseconds, entry.modelVersion,
+                        ])
+                    }
+                }
+                queue.markWritten(batch.count)
+            } catch {
+                // A full or read-only disk must not take the API down: the batch is lost and said so.
+                logger.error("request log write failed; batch dropped", metadata: [
+                    "error": "\(error)", "intent.request_log.rows": "\(batch.count)",
+                ])
+            }
+        }
+    }
+
+    /// Deletes rows older than `maxAgeSeconds`, then the oldest beyond `maxRows`.
+    func applyRetention(now: Date = Date()) {
+        do {
+            try database.write { db in
+                try db.execute(sql: "DELETE FROM requests WHERE time < ?", arguments: [now.timeIntervalSince1970 - settings.maxAgeSeconds])
+                try db.execute(sql: """
+                    DELETE FROM requests WHERE id <= (SELECT id FROM requests ORDER BY id DESC LIMIT 1 OFFSET ?)
+                    """, arguments: [settings.maxRows])
+            }
+        } catch {
+            logger.error("request log retention failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The newest `limit` rows, newest first.
+    func recent(limit: Int) throws -> [RequestLogEntry] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT time, request_id, text, intent, confidence, latency_us, model_version
+                FROM requests ORDER BY id DESC LIMIT ?
+                """, arguments: [limit]).map { row in
+                RequestLogEntry(time: row[0], requestID: row[1], text: row[2], intent: row[3],
+                                confidence: Float(row[4] as Double), latencyMicroseconds: row[5], modelVersion: row[6])
+            }
+        }
+    }
+
+    /// Rows in the log (for tests and `intent serve` diagnostics).
+    func rowCount() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM requests") ?? 0 }
+    }
+}
