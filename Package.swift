@@ -21,10 +21,12 @@ let package = Package(
     targets: [
         // The ML library depends on Foundation only (shared/DESIGN.md).
         .target(name: "IntentML"),
+        // Shared by both servers: swift-log as JSON lines when standard error is not a terminal.
+        .target(name: "Observability", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "App",
             dependencies: [
-                "IntentML",
+                "IntentML", "Observability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -41,7 +43,7 @@ let package = Package(
         .target(
             name: "DeployerCore",
             dependencies: [
-                "CProcessSpawn",
+                "CProcessSpawn", "Observability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -51,14 +53,14 @@ let package = Package(
         .executableTarget(
             name: "Deployer",
             dependencies: [
-                "DeployerCore",
+                "DeployerCore", "Observability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "DeployerCoreTests",
             dependencies: [
-                "DeployerCore",
+                "DeployerCore", "Observability",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -27,7 +27,7 @@ else
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 start=$(date +%s.%N)
-"$bin" serve --model "$work/model" --port "$port" 2> "$work/serve.log" &
+"$bin" serve --model "$work/model" --port "$port" --request-log "$work/requests.sqlite" 2> "$work/serve.log" &
 server=$!
 until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
   kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DeployerCore
 import Foundation
 import Logging
+import Observability
 
 /// `deployer deploy TAG`: a manual release through the same queue and pipeline as a webhook.
 struct DeployCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DeployerCore
 import Logging
+import Observability
 
 /// `deployer rollback ENV`: puts the previous healthy release back into an environment.
 struct RollbackCommand: AsyncParsableCommand {

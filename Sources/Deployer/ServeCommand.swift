@@ -2,6 +2,7 @@ import ArgumentParser
 import DeployerCore
 import Hummingbird
 import Logging
+import Observability
 
 /// `deployer serve`: the webhook receiver, the deployments API and the release worker.
 struct ServeCommand: AsyncParsableCommand {

@@ -145,6 +145,13 @@ struct LiveServerTests {
         #expect(logged.subtracting(answeredIDs).isEmpty, "taken but never answered: \(logged.subtracting(answeredIDs).prefix(10))")
         #expect(answeredIDs.subtracting(logged).isEmpty, "answered but not logged: \(answeredIDs.subtracting(logged).prefix(10))")
         #expect(server.output.contains("request log flushed"))
+        // Standard error is a file here, not a terminal: every log line is a JSON object.
+        let lines = server.output.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["level"] is String && object?["message"] is String && object?["ts"] is String, "not a JSON log line: \(line)")
+        }
         // After shutdown nothing listens.
         #expect(throws: LiveServerError.self) { _ = try HTTPConnection(port: server.port) }
     }

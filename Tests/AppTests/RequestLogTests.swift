@@ -34,7 +34,7 @@ struct RequestLogTests {
             // Refused requests are not predictions and are not logged.
             try await client.execute(uri: "/v1/predict", method: .post, body: ByteBuffer(string: "{")) { #expect($0.status == .badRequest) }
         }
-        log.flush()
+        await log.flush()
         let rows = try log.recent(limit: 10).reversed().map { $0 }
         #expect(rows.map(\.requestID) == ["single-1", "batch-1", "batch-1", "batch-1", "get-1"])
         #expect(rows.map(\.text) == ["book a table for two", "hello", "заказать столик", "天気はどう", "hola"])
@@ -45,12 +45,12 @@ struct RequestLogTests {
     }
 
     @Test("text policy: hash keeps the SHA-256, none keeps nothing")
-    func textPolicy() throws {
+    func textPolicy() async throws {
         for policy in [RequestLogTextPolicy.hash, .none] {
             let log = try Self.log { $0.textPolicy = policy }
             log.record(RequestLogEntry(time: 1e9, requestID: "r", text: "secret words", intent: "x", confidence: 0.5,
                                        latencyMicroseconds: 3, modelVersion: "v"))
-            log.flush()
+            await log.flush()
             let stored = try log.recent(limit: 1).first?.text
             #expect(stored == (policy == .hash ? IntentML.SHA256.hexDigest(of: Array("secret words".utf8)) : nil))
         }
@@ -73,20 +73,20 @@ struct RequestLogTests {
                 #expect(body.contains("intent_request_log_queue_length 2"))
             }
         }
-        log.flush()
+        await log.flush()
         #expect(try log.rowCount() == 2)
         #expect(log.queue.counts == (queued: 0, dropped: 3, written: 2))
     }
 
     @Test("retention deletes rows past the age limit, then the oldest past the row limit")
-    func retention() throws {
+    func retention() async throws {
         let log = try Self.log { $0.maxAgeSeconds = 3600; $0.maxRows = 3 }
         let now = Date()
         for (index, age) in [7200.0, 10, 9, 8, 7, 6].enumerated() {
             log.record(RequestLogEntry(time: now.timeIntervalSince1970 - age, requestID: "r\(index)", text: nil, intent: "x",
                                        confidence: 1, latencyMicroseconds: 1, modelVersion: "v"))
         }
-        log.flush()
+        await log.flush()
         #expect(try log.rowCount() == 6)
         log.applyRetention(now: now)
         #expect(try log.recent(limit: 10).map(\.requestID) == ["r5", "r4", "r3"])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Observability
 @testable import DeployerCore
 
 @Suite("Deployment store")

@@ -31,7 +31,8 @@ struct APIError: Error, Sendable, CustomStringConvertible {
 
 /// Maps everything thrown below it to the JSON error shape: `APIError` as is, the framework's own
 /// errors (unknown route, body too large) by their status, anything else as a 500 without internals.
-struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
     /// The configured body cap, named in the 413 a streamed body gets.
     let maxBodyBytes: Int
     /// Methods by path: a known path asked with another method is a 405 rather than a 404.
@@ -61,7 +62,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             default: return APIError(status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase).response
             }
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            context.logger.error("request failed", metadata: ["error": "\(error)", "intent.request_id": "\(context.requestID)"])
             return APIError(status: .internalServerError, code: "internal", message: "internal error; see the server log").response
         }
     }

