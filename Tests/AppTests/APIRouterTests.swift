@@ -157,7 +157,10 @@ struct APIRouterTests {
 
     @Test("/metrics counts requests by route and status, answers by intent, and passes promtool")
     func metrics() async throws {
-        let router = buildRouter(configuration: APIConfiguration(), model: try Self.served(), metrics: APIMetrics())
+        // With the request log on, so its written/dropped/queue metrics are checked too.
+        let log = try RequestLog(settings: .init(path: IntentProcess.temporaryDirectory().appendingPathComponent("requests.sqlite").path),
+                                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let router = buildRouter(configuration: APIConfiguration(), model: try Self.served(), metrics: APIMetrics(), requestLog: log)
         let application = Application(router: router, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let exposition = try await application.test(.router) { client in
             for body in [#"{"text": "hello"}"#, #"{"texts": ["hello", "book a table"]}"#, #"{"text": 1}"#] {
@@ -171,6 +174,7 @@ struct APIRouterTests {
         #expect(exposition.contains(#",status="404"} 1"#))
         #expect(exposition.contains("intent_prediction_confidence_count 3"))
         #expect(exposition.contains(#"intent_model_info{name="#))
+        #expect(exposition.contains("intent_request_log_queue_length 3") && exposition.contains("intent_request_log_dropped_total 0"))
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else {
             if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI must check /metrics with promtool") }
             print("intent serve: SKIPPED promtool check: promtool is not installed")
