@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The HTTP API on 0.0.0.0:$PORT (8080), serving the baked-in model or one mounted at /model:
 #   docker run --rm -p 8080:8080 intentops/api
 #   docker run --rm -p 8080:8080 -v "$PWD/models/atis:/model:ro" intentops/api serve --model /model

@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The base of the train, predict and api images: `intent` built in release mode with the Swift
 # toolchain, the default model trained on the built-in dataset, and a slim runtime with a non-root user.
 #

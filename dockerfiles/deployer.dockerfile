@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The deployer: webhook receiver and release pipeline. It runs git, kubectl and (for builds) a Docker
 # client as argv, so the image carries them; state lives in /var/lib/deployer (mount a volume).
 #   docker build -f dockerfiles/deployer.dockerfile -t intentops/deployer .

@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Batch prediction over mounted files, in constant memory, one output row per input row:
 #   docker run --rm -v "$PWD/data:/data:ro" -v "$PWD/out:/out" intentops/predict \
 #     --input /data/x.txt --output /out/x.jsonl

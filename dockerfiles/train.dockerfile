@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Trains a model from mounted data into a mounted model directory:
 #   docker run --rm -v "$PWD/data:/data:ro" -v "$PWD/models:/models" intentops/train \
 #     --data /data/train.tsv --output /models/my-model
