@@ -263,10 +263,11 @@ struct APIRouterTests {
         }
     }
 
-    @Test("HOST and PORT come from the environment; a bad PORT is refused with its name")
+    @Test("HOST, PORT and INTENT_REQUEST_LOG come from the environment; a bad PORT is refused with its name")
     func environment() throws {
-        let configuration = try APIConfiguration.fromEnvironment(["HOST": "0.0.0.0", "PORT": "9090"])
-        #expect(configuration.host == "0.0.0.0" && configuration.port == 9090)
+        let configuration = try APIConfiguration.fromEnvironment(["HOST": "0.0.0.0", "PORT": "9090", "INTENT_REQUEST_LOG": "/var/log/r.sqlite"])
+        #expect(configuration.host == "0.0.0.0" && configuration.port == 9090 && configuration.requestLogPath == "/var/log/r.sqlite")
+        #expect(try APIConfiguration.fromEnvironment([:]).requestLogPath == "intent-requests.sqlite")
         #expect(throws: (any Error).self) { try APIConfiguration.fromEnvironment(["PORT": "eighty"]) }
         #expect(try APIConfiguration.fromEnvironment([:]).port == 8080)
     }

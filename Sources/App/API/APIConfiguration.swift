@@ -10,6 +10,8 @@ struct APIConfiguration: Sendable, Equatable {
     var maxTextCharacters = APILimits.maxTextCharacters
     /// Most texts in one batch request.
     var maxBatch = APILimits.maxBatch
+    /// The request log's SQLite file (`INTENT_REQUEST_LOG`); `none` turns the log off.
+    var requestLogPath = "intent-requests.sqlite"
 
     /// Reads `HOST` and `PORT`; a malformed `PORT` is an error naming it.
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> APIConfiguration {
@@ -21,6 +23,7 @@ struct APIConfiguration: Sendable, Equatable {
             }
             configuration.port = value
         }
+        if let path = environment["INTENT_REQUEST_LOG"], !path.isEmpty { configuration.requestLogPath = path }
         return configuration
     }
 }

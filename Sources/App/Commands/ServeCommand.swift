@@ -76,7 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
         hangup.setEventHandler { Task { _ = await reloader.reload() } }
         hangup.resume()
         defer { hangup.cancel() }
-        let logPath = requestLog ?? ProcessInfo.processInfo.environment["INTENT_REQUEST_LOG"] ?? "intent-requests.sqlite"
+        if let requestLog { configuration.requestLogPath = requestLog }
+        let logPath = configuration.requestLogPath
         let log: RequestLog?
         if logPath == "none" {
             log = nil
