@@ -45,6 +45,36 @@ struct CommandLineTests {
         }
     }
 
+    @Test("predict over a directory: shards split its files so that each is predicted exactly once")
+    func predictDirectoryShards() throws {
+        let directory = IntentProcess.temporaryDirectory()
+        let input = directory.appendingPathComponent("in"), output = directory.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        let names = (0..<7).map { "part-\($0)" }
+        for (index, name) in names.enumerated() {
+            try "book a table\nзаказать столик \(index)\n".write(to: input.appendingPathComponent("\(name).txt"), atomically: true, encoding: .utf8)
+        }
+        try "hidden\n".write(to: input.appendingPathComponent(".ignored.txt"), atomically: true, encoding: .utf8)
+        var produced: [String: Int] = [:]
+        for shard in 0..<3 {
+            let before = Set((try? FileManager.default.contentsOfDirectory(atPath: output.path)) ?? [])
+            let result = try IntentProcess.run(["predict", "--model", Self.model.path, "--input", input.path, "--output", output.path,
+                                                "--shard-index", "\(shard)", "--shard-count", "3"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let added = Set(try FileManager.default.contentsOfDirectory(atPath: output.path)).subtracting(before)
+            // Shard k takes the files at positions k, k+3, ... of the sorted names.
+            #expect(added == Set(names.enumerated().filter { $0.offset % 3 == shard }.map { "\($0.element).jsonl" }))
+            for name in added { produced[name, default: 0] += 1 }
+        }
+        #expect(produced.count == names.count && produced.values.allSatisfy { $0 == 1 })
+        // Each output is what predicting that file alone gives.
+        let single = try IntentProcess.run(["predict", "--model", Self.model.path, "--input", input.appendingPathComponent("part-4.txt").path])
+        #expect(try String(contentsOf: output.appendingPathComponent("part-4.jsonl"), encoding: .utf8) == single.stdout)
+        let refused = try IntentProcess.run(["predict", "--model", Self.model.path, "--input", input.appendingPathComponent("part-0.txt").path,
+                                             "--shard-count", "2"])
+        #expect(refused.status != 0 && refused.stderr.contains("not one"))
+    }
+
     @Test("predict reads standard input and writes CSV with a header")
     func predictStdinCSV() throws {
         let result = try IntentProcess.run(["predict", "--model", Self.model.path, "--input", "-", "--format", "csv"],

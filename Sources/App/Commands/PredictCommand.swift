@@ -11,16 +11,27 @@ struct PredictCommand: AsyncParsableCommand {
             Input: txt (one sentence per line), tsv (text first), csv (header with a text column) or jsonl \
             ({"text": ...}); labels in the input are ignored. Output: one row per input row, in order. Any \
             size streams in constant memory. An output file is written atomically (temp file, then rename).
+
+            A directory as --input predicts every file in it (sorted by name, hidden files skipped) into \
+            --output as a directory, one <name>.<format> per file. --shard-index I --shard-count N then take \
+            only the files whose position is I modulo N, so N processes (a Kubernetes Indexed Job: \
+            --shard-index $(JOB_COMPLETION_INDEX)) split a mounted volume between them, each file done once.
             """)
 
     @Option(help: "Model bundle directory.")
     var model = "models/default"
 
-    @Option(help: "Input file, or - for standard input.")
+    @Option(help: "Input file, - for standard input, or a directory (every file in it).")
     var input: String
 
-    @Option(help: "Output file, or - for standard output.")
+    @Option(help: "Output file, - for standard output, or a directory when --input is one.")
     var output = "-"
+
+    @Option(help: "With a directory as --input: this process's shard, 0..<--shard-count.")
+    var shardIndex = 0
+
+    @Option(help: "With a directory as --input: how many processes share its files.")
+    var shardCount = 1
 
     @Option(help: "Output format: jsonl, csv or tsv.")
     var format: PredictionFormatter.Format = .jsonl
@@ -40,11 +51,43 @@ struct PredictCommand: AsyncParsableCommand {
         guard topK >= 1 && topK <= 100 else { throw ValidationError("--top-k must be in 1...100, got \(topK).") }
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be in 1...256, got \(threads).") }
         if let threshold, !(threshold >= 0 && threshold <= 1) { throw ValidationError("--threshold must be in 0...1.") }
+        guard shardCount >= 1 else { throw ValidationError("--shard-count must be at least 1, got \(shardCount).") }
+        guard (0..<shardCount).contains(shardIndex) else {
+            throw ValidationError("--shard-index must be in 0..<\(shardCount) (--shard-count), got \(shardIndex).")
+        }
     }
 
     func run() async throws {
         var classifier = try ModelBundle.load(from: model).classifier
         if let threshold { classifier.unknownThreshold = threshold }
+        let predictor = BatchPredictor(classifier: classifier, formatter: PredictionFormatter(format: format), topK: topK, threads: threads)
+        var isDirectory: ObjCBool = false
+        if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+            try predictDirectory(predictor: predictor)
+            return
+        }
+        guard shardCount == 1 else {
+            throw ValidationError("--shard-index and --shard-count split the files of a directory; --input \(input) is not one.")
+        }
+        try predictFile(input: input, output: output, predictor: predictor)
+    }
+
+    /// Every file of the input directory (this shard's share of them) into the output directory.
+    func predictDirectory(predictor: BatchPredictor) throws {
+        guard output != "-" else { throw ValidationError("--output must be a directory when --input is one (\(input)).") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: input).filter { name in
+            var isDirectory: ObjCBool = false
+            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: "\(input)/\(name)", isDirectory: &isDirectory) && !isDirectory.boolValue
+        }.sorted()
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        for (position, name) in names.enumerated() where position % shardCount == shardIndex {
+            let stem = (name as NSString).deletingPathExtension
+            try predictFile(input: "\(input)/\(name)", output: "\(output)/\(stem).\(format.rawValue)", predictor: predictor)
+        }
+    }
+
+    /// One input (a file or standard input) into one output, streaming, in order.
+    func predictFile(input: String, output: String, predictor: BatchPredictor) throws {
         var options: DatasetOptions
         if input == "-" && dataOptions.inputFormat == nil {
             options = DatasetOptions(format: .txt)
@@ -53,7 +96,6 @@ struct PredictCommand: AsyncParsableCommand {
         }
         options.requireLabels = false
         let formatter = PredictionFormatter(format: format)
-        let predictor = BatchPredictor(classifier: classifier, formatter: formatter, topK: topK, threads: threads)
         let sink = try OutputSink(path: output)
         do {
             if let header = formatter.header { try sink.write(Array(header.utf8)) }
@@ -76,46 +118,3 @@ struct PredictCommand: AsyncParsableCommand {
 }
 
 extension PredictionFormatter.Format: ExpressibleByArgument {}
-
-/// Standard output, or a file written through a temp file that is renamed into place on success.
-final class OutputSink {
-    private let handle: FileHandle
-    private let finalPath: String?
-    private let temporaryPath: String?
-
-    init(path: String) throws {
-        if path == "-" {
-            handle = FileHandle.standardOutput
-            finalPath = nil
-            temporaryPath = nil
-            return
-        }
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)").path
-        guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw ValidationError("cannot create the output file next to \(path): check that the directory exists and is writable.")
-        }
-        self.handle = handle
-        finalPath = path
-        temporaryPath = temporary
-    }
-
-    func write(_ bytes: [UInt8]) throws {
-        try handle.write(contentsOf: bytes)
-    }
-
-    func commit() throws {
-        guard let finalPath, let temporaryPath else { return }
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temporaryPath, finalPath) == 0 else {
-            throw ValidationError("cannot move the output into place at \(finalPath): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    func abandon() {
-        guard let temporaryPath else { return }
-        try? handle.close()
-        try? FileManager.default.removeItem(atPath: temporaryPath)
-    }
-}
