@@ -31,8 +31,7 @@ scripts/make-local-bases.sh
 echo "== build base, predict, api ($tag)"
 common=(--build-arg "VERSION=$tag" --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)")
 time "$DOCKER" build --network none -f dockerfiles/base.dockerfile -t "intentops/base:$tag" "${common[@]}" \
-  --build-arg BUILDER_IMAGE=intentops-local/swift:bookworm --build-arg RUNTIME_IMAGE=intentops-local/runtime:bookworm \
-  --build-arg RUNTIME_PACKAGES= .
+  --build-arg BUILDER_IMAGE=intentops-local/swift:bookworm --build-arg RUNTIME_IMAGE=intentops-local/cc:bookworm .
 for image in predict api; do
   "$DOCKER" build --network none -f "dockerfiles/$image.dockerfile" -t "intentops/$image:$tag" "${common[@]}" \
     --build-arg "BASE_IMAGE=intentops/base:$tag" .

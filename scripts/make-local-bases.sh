@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Makes the base images the Dockerfiles start FROM, where nothing can be pulled: Debian bookworm from
 # the configured Debian mirror with debootstrap, imported with `docker import`.
-#   intentops-local/runtime:bookworm  minbase + libsqlite3-0 and ca-certificates (RUNTIME_IMAGE)
+#   intentops-local/cc:bookworm       what distroless cc holds: glibc, libstdc++, libgcc_s, CA certificates,
+#                                     passwd/group with root and nonroot, /tmp; no shell (RUNTIME_IMAGE)
+#   intentops-local/runtime:bookworm  minbase + libsqlite3-0 and ca-certificates, trimmed like
+#                                     bookworm-slim (RUNTIME_IMAGE of the deployer image)
 #   intentops-local/swift:bookworm    the runtime + what Swift builds need + this machine's toolchain
 #                                     (/opt/swift) and Swift package mirror (/opt/swift-packages, with the
 #                                     same git insteadOf), so `swift build` works offline (BUILDER_IMAGE)
@@ -22,6 +25,25 @@ if ! exists intentops-local/runtime:bookworm; then
     "$work/runtime/usr/share/doc/"* "$work/runtime/usr/share/man/"* "$work/runtime/usr/share/info/"* "$work/runtime/usr/share/locale/"*
   tar -C "$work/runtime" -c . | "$docker" import --change 'CMD ["/bin/bash"]' - intentops-local/runtime:bookworm
   rm -rf "$work/runtime"
+fi
+
+if ! exists intentops-local/cc:bookworm; then
+  echo "== intentops-local/cc:bookworm (the libraries of a debootstrap minbase, nothing else)"
+  debootstrap --variant=minbase --include=libstdc++6,ca-certificates bookworm "$work/full" "$mirror" >"$work/cc.log" 2>&1 \
+    || { tail -20 "$work/cc.log" >&2; exit 1; }
+  mkdir -p "$work/cc/etc/ssl/certs" "$work/cc/usr/lib/x86_64-linux-gnu" "$work/cc/lib64" "$work/cc/tmp" "$work/cc/home/nonroot"
+  chmod 1777 "$work/cc/tmp"
+  ln -s usr/lib "$work/cc/lib"
+  cp -a "$work/full/usr/lib/x86_64-linux-gnu/"{libc.so.6,libm.so.6,libstdc++.so.6*,libgcc_s.so.1,libpthread.so.0,libdl.so.2,librt.so.1,libresolv.so.2,libnss_files.so.2} \
+    "$work/cc/usr/lib/x86_64-linux-gnu/"
+  cp -a "$work/full/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$work/cc/usr/lib/x86_64-linux-gnu/"
+  ln -s ../usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$work/cc/lib64/ld-linux-x86-64.so.2"
+  cp -L "$work/full/etc/ssl/certs/ca-certificates.crt" "$work/cc/etc/ssl/certs/"
+  cp "$work/full/etc/nsswitch.conf" "$work/cc/etc/"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$work/cc/etc/passwd"
+  printf 'root:x:0:\nnonroot:x:65532:\n' > "$work/cc/etc/group"
+  tar -C "$work/cc" -c . | "$docker" import - intentops-local/cc:bookworm
+  rm -rf "$work/full" "$work/cc"
 fi
 
 if ! exists intentops-local/swift:bookworm; then
