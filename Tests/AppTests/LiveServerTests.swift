@@ -16,7 +16,8 @@ struct LiveServerTests {
         /// nil: the connection failed before a response (the request may never have reached the server).
         var status: Int?
         var version: String?
-        /// When the answer came, relative to the load start.
+        /// When the request was sent and when its answer came, relative to the load start.
+        var sent: Double
         var at: Double
     }
 
@@ -96,17 +97,18 @@ struct LiveServerTests {
                 sequence += 1
                 let id = "c\(client)-\(sequence)"
                 let text = sentences[sequence % sentences.count]
+                let sent = Date().timeIntervalSince(started)
                 do {
                     let response = try connection!.send("POST", "/v1/predict", body: #"{"text": "\#(text)"}"#, headers: ["X-Request-ID": id])
                     let version = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any])
                         .flatMap { ($0["model"] as? [String: Any])?["version"] as? String }
-                    mine.append(Outcome(id: id, status: response.status, version: version, at: Date().timeIntervalSince(started)))
+                    mine.append(Outcome(id: id, status: response.status, version: version, sent: sent, at: Date().timeIntervalSince(started)))
                     lock.lock()
                     answeredCount += 1
                     lock.unlock()
                     if response.headers["connection"] == "close" { connection = nil }
                 } catch {
-                    mine.append(Outcome(id: id, status: nil, version: nil, at: Date().timeIntervalSince(started)))
+                    mine.append(Outcome(id: id, status: nil, version: nil, sent: sent, at: Date().timeIntervalSince(started)))
                     connection = nil
                 }
             }
@@ -182,6 +184,7 @@ struct LiveServerTests {
         let admin = try HTTPConnection(port: server.port)
         let refused = try admin.send("POST", "/admin/reload", headers: ["Authorization": "Bearer reload-secret-0123456789"])
         #expect(refused.status == 422 && refused.body.contains("reload_failed"), "\(refused.body)")
+        let refusedAt = Date().timeIntervalSince(load.started)
         let countAfterRefusal = load.answered
         Self.waitUntil { load.answered >= countAfterRefusal + 300 }
 
@@ -191,10 +194,12 @@ struct LiveServerTests {
             try? FileManager.default.removeItem(at: target)
             try FileManager.default.copyItem(at: next.appendingPathComponent(name), to: target)
         }
+        let hangupAt = Date().timeIntervalSince(load.started)
         server.signal(SIGHUP)
         Self.waitUntil {
             (try? HTTPConnection(port: server.port).send("GET", "/readyz").body.contains(nextVersion)) ?? false
         }
+        let swappedAt = Date().timeIntervalSince(load.started)
         let countAfterReload = load.answered
         Self.waitUntil { load.answered >= countAfterReload + 300 }
         load.stop()
@@ -205,9 +210,12 @@ struct LiveServerTests {
         #expect(outcomes.allSatisfy { $0.status == 200 }, "failed or non-200: \(outcomes.filter { $0.status != 200 }.prefix(5).map(\.id))")
         let versions = outcomes.compactMap(\.version)
         #expect(Set(versions) == [firstVersion, nextVersion], "\(Set(versions))\n\(server.output)")
-        // Every answer after the refused reload and before SIGHUP came from the first model.
-        let refusedAt = outcomes.filter { $0.version == nextVersion }.map(\.at).min() ?? 0
-        #expect(outcomes.filter { $0.at < refusedAt }.allSatisfy { $0.version == firstVersion })
+        // Between the refused reload and SIGHUP the first model kept answering; once /readyz showed the
+        // new version, only the new one answered (each request is answered by exactly one model).
+        let betweenReloads = outcomes.filter { $0.sent > refusedAt && $0.at < hangupAt }
+        #expect(!betweenReloads.isEmpty && betweenReloads.allSatisfy { $0.version == firstVersion })
+        let afterSwap = outcomes.filter { $0.sent > swappedAt }
+        #expect(!afterSwap.isEmpty && afterSwap.allSatisfy { $0.version == nextVersion })
         #expect(server.output.contains("reload"), "\(server.output)")
     }
 

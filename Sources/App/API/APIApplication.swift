@@ -43,8 +43,9 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     router.get("/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPI))
     }
+    let docs = ByteBuffer(string: OpenAPIDocument.docsPage)
     router.get("/docs") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.docsPage)))
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: docs))
     }
     router.post("/admin/reload") { request, _ in
         try await ModelEndpoint.reload(request, reloader: reloader, token: adminToken)
@@ -53,7 +54,8 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
 }
 
 /// Every route the server answers, with its methods; any other method on these paths (TRACE, QUERY,
-/// whatever a client makes up) is a 405 with `Allow` (see `APIErrorMiddleware`). A router test checks that the OpenAPI document lists exactly these.
+/// whatever a client makes up) is a 405 with `Allow` (see `APIErrorMiddleware`). A router test checks
+/// that the OpenAPI document lists exactly these.
 let servedRoutes: [(path: String, methods: [HTTPRequest.Method])] = [
     ("/v1/predict", [.get, .post]), ("/v1/model", [.get]), ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),
     ("/admin/reload", [.post]), ("/openapi.json", [.get]), ("/docs", [.get]),

@@ -1,4 +1,5 @@
 import Foundation
+import IntentML
 
 /// A cursor over a JSON document's bytes (RFC 8259), for the few shapes the API reads.
 struct JSONBodyReader {
@@ -48,13 +49,33 @@ struct JSONBodyReader {
             try expect(UInt8(ascii: ":"), "':'")
             skipWhitespace()
             try body(key, &self)
+            if try atClose(UInt8(ascii: "}")) { return }
+        }
+    }
+
+    /// Calls `element` with the index of each element of an array, positioned at it.
+    mutating func readArray(_ element: (Int, inout JSONBodyReader) throws(APIError) -> Void) throws(APIError) {
+        try expect(UInt8(ascii: "["), "'['")
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") { position += 1; return }
+        var index = 0
+        while true {
             skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return
-            case nil: throw syntaxError("the body ends early (expected ',' or '}')")
-            default: throw syntaxError("expected ',' or '}'")
-            }
+            try element(index, &self)
+            index += 1
+            if try atClose(UInt8(ascii: "]")) { return }
+        }
+    }
+
+    /// After a member or an element: true past `close`, false past a comma; anything else is an error.
+    private mutating func atClose(_ close: UInt8) throws(APIError) -> Bool {
+        skipWhitespace()
+        let expected = "',' or '\(Character(Unicode.Scalar(close)))'"
+        switch peek() {
+        case UInt8(ascii: ","): position += 1; return false
+        case close: position += 1; return true
+        case nil: throw syntaxError("the body ends early (expected \(expected))")
+        default: throw syntaxError("expected \(expected)")
         }
     }
 
@@ -65,23 +86,9 @@ struct JSONBodyReader {
 
     mutating func readStringArray(field: String) throws(APIError) -> [String] {
         guard peek() == UInt8(ascii: "[") else { try rejectValue(field: field, expected: "an array of strings") }
-        position += 1
         var values: [String] = []
-        skipWhitespace()
-        if peek() == UInt8(ascii: "]") { position += 1; return values }
-        while true {
-            skipWhitespace()
-            let element = "\(field)[\(values.count)]"
-            guard peek() == UInt8(ascii: "\"") else { try rejectValue(field: element, expected: "a string") }
-            values.append(try readRawString())
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"): position += 1; return values
-            case nil: throw syntaxError("the body ends early (expected ',' or ']')")
-            default: throw syntaxError("expected ',' or ']'")
-            }
-        }
+        try readArray { index, reader throws(APIError) in values.append(try reader.readString(field: "\(field)[\(index)]")) }
+        return values
     }
 
     /// A JSON number with no fractional value (`3`, `3.0` and `3e0` alike, as JSON Schema's `integer`);
@@ -127,19 +134,7 @@ struct JSONBodyReader {
         case UInt8(ascii: "{"):
             try readObject { _, reader throws(APIError) in try reader.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
-            position += 1
-            skipWhitespace()
-            if peek() == UInt8(ascii: "]") { position += 1; return }
-            while true {
-                try skipValue(depth: depth + 1)
-                skipWhitespace()
-                switch peek() {
-                case UInt8(ascii: ","): position += 1
-                case UInt8(ascii: "]"): position += 1; return
-                case nil: throw syntaxError("the body ends early (expected ',' or ']')")
-                default: throw syntaxError("expected ',' or ']'")
-                }
-            }
+            try readArray { _, reader throws(APIError) in try reader.skipValue(depth: depth + 1) }
         case UInt8(ascii: "t"): try readLiteral("true")
         case UInt8(ascii: "f"): try readLiteral("false")
         case UInt8(ascii: "n"): try readLiteral("null")
@@ -227,52 +222,11 @@ struct JSONBodyReader {
         return string
     }
 
+    /// The escape after a backslash, decoded by IntentML's `JSONEscape` (the dataset reader's too).
     private mutating func readEscape(into out: inout [UInt8]) throws(APIError) {
-        guard let byte = peek() else { throw syntaxError("the body ends inside an escape") }
-        position += 1
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(byte)
-        case UInt8(ascii: "b"): out.append(0x08)
-        case UInt8(ascii: "f"): out.append(0x0C)
-        case UInt8(ascii: "n"): out.append(0x0A)
-        case UInt8(ascii: "r"): out.append(0x0D)
-        case UInt8(ascii: "t"): out.append(0x09)
-        case UInt8(ascii: "u"):
-            var scalar = try readHexQuad()
-            if (0xD800...0xDBFF).contains(scalar) {
-                // A high surrogate must be followed by an escaped low one.
-                guard peek() == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") else {
-                    throw syntaxError("a lone UTF-16 surrogate in a \\u escape")
-                }
-                position += 2
-                let low = try readHexQuad()
-                guard (0xDC00...0xDFFF).contains(low) else { throw syntaxError("a lone UTF-16 surrogate in a \\u escape") }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00...0xDFFF).contains(scalar) {
-                throw syntaxError("a lone UTF-16 surrogate in a \\u escape")
-            }
-            guard let unicode = Unicode.Scalar(scalar) else { throw syntaxError("an invalid \\u escape") }
-            out.append(contentsOf: unicode.utf8)
-        default:
-            throw syntaxError("an invalid escape '\\\(Character(Unicode.Scalar(byte)))'")
+        switch JSONEscape.decode(bytes, at: position, into: &out) {
+        case .success(let next): position = next
+        case .failure(let failure): throw syntaxError("\(failure)")
         }
-    }
-
-    private mutating func readHexQuad() throws(APIError) -> UInt32 {
-        guard position + 4 <= bytes.count else { throw syntaxError("the body ends inside a \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[position]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw syntaxError("a \\u escape needs four hex digits")
-            }
-            value = value << 4 | UInt32(digit)
-            position += 1
-        }
-        return value
     }
 }

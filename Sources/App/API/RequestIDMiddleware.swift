@@ -32,12 +32,12 @@ struct RequestIDMiddleware: RouterMiddleware {
     /// 128 random bits as 32 hex digits, written straight into the string's storage.
     static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
-        let words: (UInt64, UInt64) = (generator.next(), generator.next())
+        let high: UInt64 = generator.next(), low: UInt64 = generator.next()
         return String(unsafeUninitializedCapacity: 32) { buffer in
-            for (offset, word) in [words.0, words.1].enumerated() {
-                for nibble in 0..<16 {
-                    buffer[offset * 16 + nibble] = hexDigits[Int((word >> UInt64(60 - nibble * 4)) & 0xF)]
-                }
+            for nibble in 0..<16 {
+                let shift = UInt64(60 - nibble * 4)
+                buffer[nibble] = hexDigits[Int((high >> shift) & 0xF)]
+                buffer[16 + nibble] = hexDigits[Int((low >> shift) & 0xF)]
             }
             return 32
         }

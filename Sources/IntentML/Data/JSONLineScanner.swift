@@ -16,9 +16,9 @@ struct JSONLineScanner {
     /// Deepest nesting of skipped arrays and objects, so that a hostile line cannot overflow the stack.
     static let maxNestingDepth = 64
 
-    private let bytes: UnsafeBufferPointer<UInt8>
+    let bytes: UnsafeBufferPointer<UInt8>
     private let location: SourceLocation
-    private var position = 0
+    var position = 0
     private var scratch: [UInt8] = []
 
     /// Scans `line`; `location` goes into error messages.
