@@ -2,19 +2,23 @@
 # The figures of issue 4 so far: `intent serve` with the ATIS model (the built-in dataset's model when
 # ATIS is absent), release build, wrk on 127.0.0.1 beside it, every load bounded to 10 s.
 #   - time from start to the first 200 on /readyz
-#   - POST /v1/predict (one sentence) at 64 connections: req/s and latency percentiles
-#   - GET /healthz on the same server in the same run: the bare-route reference
+#   - POST /v1/predict (one sentence) at 64 connections: req/s and latency percentiles, with the request
+#     log on (as shipped) and off
+#   - the same POST on a bare Hummingbird route (Sources/BareRoute: collects the body, answers a
+#     constant, no middleware), alternated with the runs above: the issue's reference
 #   - RSS after the load, and the exit status after SIGTERM
+# This machine's neighbours make single runs vary by 20-30%: ROUNDS (default 3) alternations are printed.
 # Usage: scripts/bench-api.sh [ATIS_DIR]   (default ../shared/data/atis)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 atis=${1:-../shared/data/atis}
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 2; }
 swift build -c release --product intent >&2
+swift build -c release --product BareRoute >&2
 bin=$PWD/.build/release/intent
 work=$(mktemp -d)
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+server=""; others=()
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; for p in "${others[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"; }
 trap cleanup EXIT
 
 if [ -f "$atis/train.tsv" ]; then
@@ -25,7 +29,8 @@ else
   "$bin" train --output "$work/model" --quiet
   sentence="what will the weather be like tomorrow"
 fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
 start=$(date +%s.%N)
 "$bin" serve --model "$work/model" --port "$port" --request-log "$work/requests.sqlite" 2> "$work/serve.log" &
 server=$!
@@ -36,11 +41,43 @@ ready=$(date +%s.%N)
 echo "== ready (first 200 on /readyz): $(python3 -c "print(f'{($ready - $start) * 1000:.0f} ms')")"
 
 printf 'wrk.method = "POST"\nwrk.body = "{\\"text\\": \\"%s\\"}"\nwrk.headers["Content-Type"] = "application/json"\n' "$sentence" > "$work/predict.lua"
-echo "== POST /v1/predict, one sentence, 64 connections, 10 s"
-wrk -t2 -c64 -d10s --latency -s "$work/predict.lua" "http://127.0.0.1:$port/v1/predict" | grep -E "Requests/sec|Non-2xx|requests in|50%|90%|99%"
-echo "== GET /healthz (bare route), 64 connections, 10 s"
-wrk -t2 -c64 -d10s --latency "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|requests in|99%"
-echo "== RSS after the load: $(grep VmRSS /proc/$server/status | awk '{print $2/1024 " MB"}')"
+
+# The references, started after the ready measurement so they do not disturb it.
+bare_port=$(free_port)
+"$PWD/.build/release/BareRoute" "$bare_port" 2> "$work/bare.log" &
+others+=($!)
+off_port=$(free_port)
+"$bin" serve --model "$work/model" --port "$off_port" --request-log none 2> "$work/serve-off.log" &
+others+=($!)
+for p in "$bare_port" "$off_port"; do
+  until curl -fs "http://127.0.0.1:$p/healthz" >/dev/null 2>&1; do sleep 0.05; done
+done
+
+load() {  # load LABEL PORT: 64 connections, 10 s, one sentence per POST
+  wrk -t2 -c64 -d10s --latency -s "$work/predict.lua" "http://127.0.0.1:$2/v1/predict" > "$work/wrk.txt"
+  grep -q "Non-2xx" "$work/wrk.txt" && { echo "$1: non-2xx answers" >&2; cat "$work/wrk.txt" >&2; exit 1; }
+  awk -v label="$1" '/Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2}
+    END {printf "%-22s %9.0f req/s   p50 %-8s p99 %s\n", label, rps, p50, p99}' "$work/wrk.txt"
+}
+echo "== POST /v1/predict, one sentence, 64 connections, 10 s per run, ${ROUNDS:-3} rounds"
+for round in $(seq "${ROUNDS:-3}"); do
+  load "bare Hummingbird" "$bare_port" | tee -a "$work/results"
+  load "intent, log on" "$port" | tee -a "$work/results"
+  load "intent, log off" "$off_port" | tee -a "$work/results"
+done
+python3 - "$work/results" <<'PY'
+import sys, collections
+runs = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    label, rps = line[:22].strip(), float(line[22:].split()[0])
+    runs[label].append(rps)
+bare = runs["bare Hummingbird"]
+for label in ("intent, log on", "intent, log off"):
+    shares = [r / b for r, b in zip(runs[label], bare)]
+    print(f"== {label}: mean {sum(runs[label]) / len(runs[label]):,.0f} req/s, "
+          f"{min(shares):.0%}-{max(shares):.0%} of the bare route in the same round")
+PY
+echo "== RSS after the load (log on): $(grep VmRSS /proc/$server/status | awk '{print $2/1024 " MB"}')"
 kill -TERM "$server"
 status=0
 wait "$server" || status=$?

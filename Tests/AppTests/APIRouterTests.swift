@@ -263,6 +263,18 @@ struct APIRouterTests {
         }
     }
 
+    @Test("generated request ids are 32 hex digits and distinct, from concurrent tasks too")
+    func generatedRequestIDs() async {
+        let ids = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<5_000).map { _ in RequestIDMiddleware.generate() } } }
+            return await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.allSatisfy(\.isHexDigit) })
+        #expect(Set(ids).count == 20_000)
+        // Neighbouring sequence numbers do not give neighbouring ids.
+        #expect(RequestIDMiddleware.scramble(1) >> 32 != RequestIDMiddleware.scramble(2) >> 32)
+    }
+
     @Test("HOST, PORT and INTENT_REQUEST_LOG come from the environment; a bad PORT is refused with its name")
     func environment() throws {
         let configuration = try APIConfiguration.fromEnvironment(["HOST": "0.0.0.0", "PORT": "9090", "INTENT_REQUEST_LOG": "/var/log/r.sqlite"])

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import Synchronization
 
 /// Gives every request an id: the caller's `X-Request-ID` when it is a sensible one (1 to 128 printable
 /// ASCII characters, so it is safe in logs and headers), else a new random one. The id is returned in the
@@ -29,10 +30,20 @@ struct RequestIDMiddleware: RouterMiddleware {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// 128 random bits as 32 hex digits, written straight into the string's storage.
-    static func generate() -> String {
+    /// A random 64-bit prefix drawn once per process, then a counter scrambled by a bijection: unique
+    /// within the process by construction and across replicas with overwhelming odds, with no
+    /// `getrandom` system call per request (two of them cost 2% of a prediction's server time, perf).
+    private static let processPrefix: UInt64 = {
         var generator = SystemRandomNumberGenerator()
-        let high: UInt64 = generator.next(), low: UInt64 = generator.next()
+        return generator.next()
+    }()
+    private static let counter = Atomic<UInt64>(0)
+
+    /// 32 hex digits: the process prefix, then the scrambled sequence number, written straight into the
+    /// string's storage.
+    static func generate() -> String {
+        let sequence = counter.add(1, ordering: .relaxed).newValue
+        let high = processPrefix, low = scramble(sequence)
         return String(unsafeUninitializedCapacity: 32) { buffer in
             for nibble in 0..<16 {
                 let shift = UInt64(60 - nibble * 4)
@@ -41,6 +52,15 @@ struct RequestIDMiddleware: RouterMiddleware {
             }
             return 32
         }
+    }
+
+    /// SplitMix64's finaliser: a bijection of 64-bit values, so distinct sequence numbers stay distinct
+    /// while neighbouring ids look unrelated.
+    static func scramble(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 
