@@ -29,8 +29,8 @@ public struct NGramClassifier: Sendable {
     public internal(set) var bias: [Float]
     /// Below this confidence the answer is `<unknown>`.
     public var unknownThreshold: Float
-    /// The label set of each class, precomputed so predicting allocates no sets.
-    let classLabelSets: [LabelSet]
+    /// Probabilities to answers (shared with the LSTM).
+    let decision: ClassDecision
 
     /// Assembles a model from its parts; sizes must agree (checked).
     public init(
@@ -50,8 +50,7 @@ public struct NGramClassifier: Sendable {
         self.output = output
         self.bias = bias
         self.unknownThreshold = unknownThreshold
-        let separator = hyperparameters.separatorCharacter
-        classLabelSets = labels.classes.map { LabelSet(parsing: $0, separator: separator) }
+        decision = ClassDecision(labels: labels, loss: hyperparameters.loss, labelSeparator: hyperparameters.labelSeparator)
     }
 
     /// The embedding size D.

@@ -1,7 +1,23 @@
 /// Turning class probabilities into an answer: the chosen intent, its confidence, top-k and `<unknown>`.
-extension NGramClassifier {
-    /// Decides the answer from `probabilities` (one per class, as `score` computes them).
-    public func decide(probabilities: [Float], topK: Int) -> Prediction {
+///
+/// Shared by both model kinds, so an n-gram model and an LSTM with the same probabilities answer alike.
+struct ClassDecision: Sendable {
+    let labels: LabelSpace
+    /// The label set of each class, precomputed so deciding allocates no sets.
+    let classLabelSets: [LabelSet]
+    let loss: Hyperparameters.Loss
+    let labelSeparator: String
+
+    init(labels: LabelSpace, loss: Hyperparameters.Loss, labelSeparator: String) {
+        self.labels = labels
+        self.loss = loss
+        self.labelSeparator = labelSeparator
+        let separator = labelSeparator.first ?? "+"
+        classLabelSets = labels.classes.map { LabelSet(parsing: $0, separator: separator) }
+    }
+
+    /// Decides the answer from `probabilities` (one per class), `<unknown>` below `unknownThreshold`.
+    func decide(probabilities: [Float], topK: Int, unknownThreshold: Float) -> Prediction {
         let unknownIndex = labels.unknownIndex
         var best = -1
         var confidence: Float = -1
@@ -19,7 +35,7 @@ extension NGramClassifier {
             return Prediction(intent: LabelSet.unknownLabel, labels: LabelSet([LabelSet.unknownLabel]),
                               confidence: confidence, isUnknown: true, topK: top)
         }
-        switch hyperparameters.loss {
+        switch loss {
         case .softmax:
             return Prediction(intent: labels.displayNames[best], labels: classLabelSets[best],
                               confidence: confidence, isUnknown: false, topK: top)
@@ -31,7 +47,7 @@ extension NGramClassifier {
             }
             if chosen.isEmpty { chosen = [labels.classes[best]] }
             let set = LabelSet(chosen)
-            return Prediction(intent: set.labels.joined(separator: hyperparameters.labelSeparator), labels: set,
+            return Prediction(intent: set.labels.joined(separator: labelSeparator), labels: set,
                               confidence: confidence, isUnknown: false, topK: top)
         }
     }
@@ -52,5 +68,12 @@ extension NGramClassifier {
             chosen.append(best)
         }
         return chosen.map { ScoredLabel(label: labels.displayNames[$0], score: probabilities[$0]) }
+    }
+}
+
+extension NGramClassifier {
+    /// Decides the answer from `probabilities` (one per class, as `score` computes them).
+    public func decide(probabilities: [Float], topK: Int) -> Prediction {
+        decision.decide(probabilities: probabilities, topK: topK, unknownThreshold: unknownThreshold)
     }
 }
