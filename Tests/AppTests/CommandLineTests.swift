@@ -112,7 +112,43 @@ struct CommandLineTests {
         #expect(failing.status == 0)
     }
 
+    @Test("--model-kind lstm-attention: trains with a config, writes its kind, and predict answers what the library answers")
+    func lstmAttention() throws {
+        let directory = IntentProcess.temporaryDirectory()
+        let config = directory.appendingPathComponent("lstm.json")
+        try #"{"embedding_dimension": 12, "hidden_size": 8, "attention_size": 6, "epochs": 4}"#.write(to: config, atomically: true, encoding: .utf8)
+        let model = directory.appendingPathComponent("lstm")
+        let trained = try IntentProcess.run(["train", "--model-kind", "lstm-attention", "--config", config.path, "--output", model.path,
+                                             "--threads", "2", "--quiet"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let bundle = try ModelBundle.load(from: model.path)
+        #expect(bundle.manifest.modelKind == "lstm-attention")
+        guard case .lstmAttention(let settings) = bundle.manifest.hyperparameters else {
+            Issue.record("the manifest's hyperparameters are not the LSTM's")
+            return
+        }
+        #expect(settings.hiddenSize == 8 && settings.epochs == 4)
+        let sentences = DefaultDataset.examples().prefix(60).map(\.text)
+        let input = directory.appendingPathComponent("in.txt")
+        try sentences.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
+        let result = try IntentProcess.run(["predict", "--model", model.path, "--input", input.path, "--output", "-"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == sentences.count)
+        for (line, sentence) in zip(lines, sentences) {
+            let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let expected = bundle.classifier.predict(sentence)
+            #expect(row?["intent"] as? String == expected.intent)
+            #expect((row?["confidence"] as? Double).map { Float($0) } == expected.confidence)
+        }
+        // A config field of the other kind is refused with its name.
+        try #"{"dimension": 12}"#.write(to: config, atomically: true, encoding: .utf8)
+        let refused = try IntentProcess.run(["train", "--model-kind", "lstm-attention", "--config", config.path, "--output", model.path])
+        #expect(refused.status != 0 && refused.stderr.contains("dimension"), "\(refused.stderr)")
+    }
+
     @Test("bad input: a clear message naming the problem and a non-zero exit", arguments: [
+        (["train", "--model-kind", "transformer"], "--model-kind"),
         (["train", "--data", "/nonexistent/train.tsv", "--output", "/tmp/x"], "/nonexistent/train.tsv"),
         (["predict", "--model", "/nonexistent/model", "--input", "-"], "intent train"),
         (["train", "--threads", "0"], "--threads"),

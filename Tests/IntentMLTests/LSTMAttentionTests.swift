@@ -119,6 +119,45 @@ struct LSTMAttentionTests {
         #expect(first.epochs == threaded.epochs)
     }
 
+    @Test("explanations: attention sums to 1 and each attribution is the derivative of the logit along the word's embedding")
+    func explanations() throws {
+        var hyperparameters = LSTMHyperparameters()
+        hyperparameters.embeddingDimension = 10
+        hyperparameters.hiddenSize = 8
+        hyperparameters.attentionSize = 6
+        hyperparameters.epochs = 3
+        let (model, _) = try LSTMTrainer(hyperparameters: hyperparameters, seed: 4).train(DefaultDataset.examples())
+        let text = "book a table for two tonight"
+        let explanation = model.explain(text)
+        #expect(explanation.tokens.map(\.token) == Tokenizer.tokens(of: text))
+        #expect(abs(explanation.tokens.map(\.attention).reduce(0, +) - 1) < 1e-5)
+        #expect(explanation.intent == model.predict(text).topK.first?.label)
+        let network = model.network, dimension = network.embeddingDimension
+        let classIndex = try #require(model.labels.displayNames.firstIndex(of: explanation.intent))
+        func logit(_ parameters: [Float]) -> Float {
+            let work = LSTMWorkspace()
+            return parameters.withUnsafeBufferPointer { p in
+                network.forward(LSTMBatch([model.wordIDs(of: text)]), parameters: p.baseAddress!, work: work, input: .computed, dropout: false)
+                var z = p[network.outputBias + classIndex]
+                for j in 0..<network.stateSize { z += work.context[j] * p[network.outputWeights + j * network.classCount + classIndex] }
+                return z
+            }
+        }
+        #expect(abs(logit(model.parameters) - explanation.score) < 1e-4)
+        let step: Float = 1e-2
+        for (t, id) in model.wordIDs(of: text).enumerated() {
+            // Scaling the word's embedding by (1 + e) moves x_t along itself: d z / d e = (dz/dx_t) . x_t.
+            var plus = model.parameters, minus = model.parameters
+            for d in 0..<dimension {
+                plus[network.embedding + Int(id) * dimension + d] *= 1 + step
+                minus[network.embedding + Int(id) * dimension + d] *= 1 - step
+            }
+            let numeric = (logit(plus) - logit(minus)) / (2 * step)
+            let analytic = explanation.tokens[t].contribution
+            #expect(abs(numeric - analytic) <= 2e-3 + 0.02 * abs(numeric), "token \(t): \(numeric) vs \(analytic)")
+        }
+    }
+
     @Test("the one-exp tanh agrees with tanhf")
     func squashMatchesTanh() {
         var worst: Float = 0

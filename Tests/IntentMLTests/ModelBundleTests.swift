@@ -4,11 +4,21 @@ import Testing
 
 @Suite("Model bundles")
 struct ModelBundleTests {
-    static func makeBundle() throws -> ModelBundle {
-        var hyperparameters = Hyperparameters()
-        hyperparameters.dimension = 8
-        hyperparameters.epochs = 5
-        let model = try NGramTrainer(hyperparameters: hyperparameters, seed: 9).train(DefaultDataset.examples())
+    static func makeBundle(kind: String = ModelManifest.ngramKind) throws -> ModelBundle {
+        let model: IntentClassifier
+        if kind == ModelManifest.lstmAttentionKind {
+            var hyperparameters = LSTMHyperparameters()
+            hyperparameters.embeddingDimension = 8
+            hyperparameters.hiddenSize = 6
+            hyperparameters.attentionSize = 5
+            hyperparameters.epochs = 2
+            model = .lstmAttention(try LSTMTrainer(hyperparameters: hyperparameters, seed: 9).train(DefaultDataset.examples()).classifier)
+        } else {
+            var hyperparameters = Hyperparameters()
+            hyperparameters.dimension = 8
+            hyperparameters.epochs = 5
+            model = .ngram(try NGramTrainer(hyperparameters: hyperparameters, seed: 9).train(DefaultDataset.examples()))
+        }
         return ModelBundle(
             classifier: model, name: "test", toolVersion: "test", seed: 9, threads: 1,
             trainingData: .init(sha256: "00", sources: ["<built-in>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
@@ -21,14 +31,15 @@ struct ModelBundleTests {
         return path
     }
 
-    @Test("write then load gives the same weights bit for bit and the same answers")
-    func roundTrip() throws {
-        let bundle = try Self.makeBundle()
+    @Test("write then load gives the same weights bit for bit and the same answers", arguments: ModelHyperparameters.kinds)
+    func roundTrip(kind: String) throws {
+        let bundle = try Self.makeBundle(kind: kind)
         let path = Self.temporaryDirectory() + "/model"
         try bundle.write(to: path)
         let loaded = try ModelBundle.load(from: path)
         #expect(loaded.manifest == bundle.manifest)
-        #expect(WeightsCodec.encode(loaded.classifier) == WeightsCodec.encode(bundle.classifier))
+        #expect(loaded.manifest.modelKind == kind)
+        #expect(ModelBundle.encodeWeights(loaded.classifier) == ModelBundle.encodeWeights(bundle.classifier))
         for example in DefaultDataset.examples().prefix(30) {
             #expect(loaded.classifier.predict(example.text, topK: 3) == bundle.classifier.predict(example.text, topK: 3))
         }
@@ -45,10 +56,10 @@ struct ModelBundleTests {
         }
     }
 
-    @Test("a truncated weights file is refused")
-    func truncated() throws {
+    @Test("a truncated weights file is refused", arguments: ModelHyperparameters.kinds)
+    func truncated(kind: String) throws {
         let path = Self.temporaryDirectory() + "/model"
-        try Self.makeBundle().write(to: path)
+        try Self.makeBundle(kind: kind).write(to: path)
         let weights = path + "/weights.bin"
         let data = try Data(contentsOf: URL(fileURLWithPath: weights))
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: weights))

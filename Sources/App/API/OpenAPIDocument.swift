@@ -170,10 +170,10 @@ enum OpenAPIDocument {
                 "type": "object", "required": ["intent", "score", "bias", "tokens", "features"],
                 "properties": {
                   "intent": {"type": "string"},
-                  "score": {"type": "number", "description": "The chosen class's logit: bias plus the sum of the token contributions."},
+                  "score": {"type": "number", "description": "The chosen class's logit. ngram models: exactly bias plus the sum of the token contributions; lstm-attention models: the contributions are gradient times input, a first-order account."},
                   "bias": {"type": "number"},
-                  "tokens": {"type": "array", "items": {"type": "object", "required": ["token", "contribution"], "properties": {"token": {"type": "string"}, "contribution": {"type": "number"}}}},
-                  "features": {"type": "array", "maxItems": \#(APILimits.maxExplainedFeatures), "items": {"type": "object", "required": ["feature", "kind", "contribution"], "properties": {"feature": {"type": "string"}, "kind": {"type": "string"}, "contribution": {"type": "number"}}}}
+                  "tokens": {"type": "array", "items": {"type": "object", "required": ["token", "contribution"], "properties": {"token": {"type": "string"}, "contribution": {"type": "number"}, "attention": {"type": "number", "description": "lstm-attention models: the attention weight of the token (the weights sum to 1)."}}}},
+                  "features": {"type": "array", "maxItems": \#(APILimits.maxExplainedFeatures), "description": "ngram models: the strongest n-gram features; empty for lstm-attention models.", "items": {"type": "object", "required": ["feature", "kind", "contribution"], "properties": {"feature": {"type": "string"}, "kind": {"type": "string"}, "contribution": {"type": "number"}}}}
                 }
               },
               "PredictionFields": {

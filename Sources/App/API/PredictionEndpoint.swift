@@ -72,7 +72,7 @@ struct PredictionEndpoint: Sendable {
         }
         var out: [UInt8] = []
         out.reserveCapacity(256 * texts.count)
-        var scratch = NGramClassifier.Scratch()
+        var scratch = IntentClassifier.Scratch()
         var answers: [(text: String, intent: String, confidence: Float)] = []
         if requestLog != nil { answers.reserveCapacity(texts.count) }
         if batch { out.append(contentsOf: #"{"predictions":["#.utf8) }
@@ -82,7 +82,7 @@ struct PredictionEndpoint: Sendable {
             metrics.recordPrediction(intent: prediction.intent, confidence: prediction.confidence)
             if requestLog != nil { answers.append((text, prediction.intent, prediction.confidence)) }
             PredictionFormatter.appendJSONFields(text: text, prediction: prediction, to: &out)
-            if explain { Self.appendExplanation(served.classifier.explain(text), to: &out) }
+            if explain { Self.appendExplanation(of: text, by: served.classifier, to: &out) }
             if !batch { Self.appendModel(served.manifest, to: &out) }
             out.append(UInt8(ascii: "}"))
         }
@@ -111,6 +111,36 @@ struct PredictionEndpoint: Sendable {
         out.append(contentsOf: #","version":"#.utf8)
         JSONText.appendQuoted(manifest.version, to: &out)
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends `,"explanation":{...}` in the shape both model kinds share: the n-gram model's exact
+    /// contributions with its strongest features, or the LSTM's gradient-times-input attributions with each
+    /// token's attention weight (and no n-gram features).
+    static func appendExplanation(of text: String, by classifier: IntentClassifier, to out: inout [UInt8]) {
+        switch classifier {
+        case .ngram(let model):
+            appendExplanation(model.explain(text), to: &out)
+        case .lstmAttention(let model):
+            let explanation = model.explain(text)
+            out.append(contentsOf: #","explanation":{"intent":"#.utf8)
+            JSONText.appendQuoted(explanation.intent, to: &out)
+            out.append(contentsOf: #","score":"#.utf8)
+            out.append(contentsOf: JSONText.number(explanation.score).utf8)
+            out.append(contentsOf: #","bias":"#.utf8)
+            out.append(contentsOf: JSONText.number(explanation.bias).utf8)
+            out.append(contentsOf: #","tokens":["#.utf8)
+            for (index, token) in explanation.tokens.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: #"{"token":"#.utf8)
+                JSONText.appendQuoted(token.token, to: &out)
+                out.append(contentsOf: #","contribution":"#.utf8)
+                out.append(contentsOf: JSONText.number(token.contribution).utf8)
+                out.append(contentsOf: #","attention":"#.utf8)
+                out.append(contentsOf: JSONText.number(token.attention).utf8)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(contentsOf: #"],"features":[]}"#.utf8)
+        }
     }
 
     /// The explanation: every token's share of the chosen class's score, and the strongest features.

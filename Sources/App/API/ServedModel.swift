@@ -12,11 +12,11 @@ final class ServedModel: @unchecked Sendable {
     /// manifest's arrays and strings were each retained and released per request (a quarter of a probe's
     /// time under load, measured with wrk: /readyz 18.9k req/s against 24.0k for /healthz).
     final class Snapshot: Sendable {
-        let classifier: NGramClassifier
+        let classifier: IntentClassifier
         let manifest: ModelManifest
         let path: String
 
-        init(classifier: NGramClassifier, manifest: ModelManifest, path: String) {
+        init(classifier: IntentClassifier, manifest: ModelManifest, path: String) {
             self.classifier = classifier
             self.manifest = manifest
             self.path = path

@@ -29,7 +29,7 @@ struct BenchCommand: AsyncParsableCommand {
             texts = DefaultDataset.examples().map(\.text)
         }
         guard !texts.isEmpty else { throw ValidationError("no sentences to measure in \(data ?? "the built-in dataset").") }
-        var scratch = NGramClassifier.Scratch()
+        var scratch = IntentClassifier.Scratch()
         var checksum: Float = 0
         // Warm-up pass: first-touch page faults and caches are not what a serving process sees.
         for text in texts { checksum += classifier.predict(text, topK: 1, scratch: &scratch).confidence }

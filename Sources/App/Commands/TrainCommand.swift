@@ -22,13 +22,16 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Out-of-domain sentences (any format; labels ignored), trained as <unknown>.")
     var ood: String?
 
-    @Option(help: "Hyperparameters JSON; fields not given keep their defaults (see README).")
+    @Option(help: "Model kind: ngram (fastText-class, the default: trains in seconds, predicts in microseconds) or lstm-attention (bidirectional LSTM with self-attention).")
+    var modelKind = ModelManifest.ngramKind
+
+    @Option(help: "Hyperparameters JSON for the model kind; fields not given keep their defaults (see README).")
     var config: String?
 
     @Option(help: "Random seed: the same seed, data and --threads 1 give the same model bit for bit.")
     var seed: UInt64 = 42
 
-    @Option(help: "Training threads; more than 1 is faster but not bit-reproducible.")
+    @Option(help: "Training threads; ngram: more than 1 is faster but not bit-reproducible; lstm-attention: up to 2 help, same weights either way.")
     var threads = 1
 
     @Option(help: "Directory to write the model bundle to (replaced atomically).")
@@ -44,17 +47,20 @@ struct TrainCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be in 1...256, got \(threads).") }
+        guard ModelHyperparameters.kinds.contains(modelKind) else {
+            throw ValidationError("--model-kind must be one of \(ModelHyperparameters.kinds.joined(separator: ", ")), got '\(modelKind)'.")
+        }
     }
 
     func run() async throws {
-        var hyperparameters = Hyperparameters()
-        if let config { hyperparameters = try Hyperparameters.load(path: config) }
+        guard var hyperparameters = ModelHyperparameters.defaults(kind: modelKind) else { throw ValidationError("unknown --model-kind '\(modelKind)'.") }
+        if let config { hyperparameters = try ModelHyperparameters.load(path: config, kind: modelKind) }
         hyperparameters.labelSeparator = dataOptions.labelSeparator
 
         let started = Date()
         let source = try TrainingSource.load(data: data, valid: valid, ood: ood, options: dataOptions)
         let progress = TerminalProgress(quiet: quiet)
-        let pipeline = TrainingPipeline(hyperparameters: hyperparameters, seed: seed, threads: threads)
+        let pipeline = TrainingPipeline(model: hyperparameters, seed: seed, threads: threads)
         let outcome = try pipeline.run(train: source.train, validation: source.validation) { step in
             progress.update(fraction: step.fraction, label: "epoch \(step.epoch)/\(step.epochs) loss \(String(format: "%.4f", step.loss))")
         }
@@ -63,6 +69,10 @@ struct TrainCommand: AsyncParsableCommand {
 
         var metrics: [String: Double] = ["training_seconds": (seconds * 1000).rounded() / 1000]
         if let accuracy = outcome.validationAccuracy { metrics["validation_accuracy"] = accuracy }
+        if let last = outcome.epochs.last {
+            metrics["epochs_run"] = Double(last.epoch)
+            if let best = outcome.epochs.compactMap(\.validationLoss).min() { metrics["best_validation_loss"] = Double(best) }
+        }
         let bundle = ModelBundle(
             classifier: outcome.classifier,
             name: name ?? URL(fileURLWithPath: output).lastPathComponent, toolVersion: ToolVersion.current,

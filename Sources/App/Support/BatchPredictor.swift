@@ -9,7 +9,7 @@ struct BatchPredictor: Sendable {
     /// Sentences per chunk: large enough to amortise thread hand-off, small enough to keep memory flat.
     static let chunkSize = 16_384
 
-    let classifier: NGramClassifier
+    let classifier: IntentClassifier
     let formatter: PredictionFormatter
     let topK: Int
     let threads: Int
@@ -22,7 +22,7 @@ struct BatchPredictor: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let start = worker * perWorker, end = min(texts.count, start + perWorker)
             guard start < end else { return }
-            var scratch = NGramClassifier.Scratch()
+            var scratch = IntentClassifier.Scratch()
             var out: [UInt8] = []
             out.reserveCapacity((end - start) * 160)
             for index in start..<end {

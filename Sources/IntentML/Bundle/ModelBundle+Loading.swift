@@ -28,21 +28,35 @@ extension ModelBundle {
             contents[name] = data
         }
         let weightsPath = directory.appendingPathComponent(weightsFile).path
-        let hyperparameters = manifest.hyperparameters
-        let decoded = try WeightsCodec.decode(
-            contents[weightsFile] ?? Data(), dimension: hyperparameters.dimension, classes: manifest.labels.count,
-            rows: manifest.features.rows, path: weightsPath)
         let vocabulary = try decodeVocabulary(contents[vocabularyFile] ?? Data(), minCount: manifest.features.vocabularyMinCount,
                                               path: directory.appendingPathComponent(vocabularyFile).path)
-        let classifier = NGramClassifier(
-            hyperparameters: hyperparameters, labels: manifest.labels, vocabulary: vocabulary,
-            table: FeatureTable(ids: decoded.ids), featureWeights: decoded.featureWeights,
-            embeddings: decoded.embeddings, output: decoded.output, bias: decoded.bias,
-            unknownThreshold: manifest.unknownThreshold)
+        let classifier: IntentClassifier
+        switch manifest.hyperparameters {
+        case .ngram(let hyperparameters):
+            let decoded = try WeightsCodec.decode(
+                contents[weightsFile] ?? Data(), dimension: hyperparameters.dimension, classes: manifest.labels.count,
+                rows: manifest.features.rows, path: weightsPath)
+            classifier = .ngram(NGramClassifier(
+                hyperparameters: hyperparameters, labels: manifest.labels, vocabulary: vocabulary,
+                table: FeatureTable(ids: decoded.ids), featureWeights: decoded.featureWeights,
+                embeddings: decoded.embeddings, output: decoded.output, bias: decoded.bias,
+                unknownThreshold: manifest.unknownThreshold))
+        case .lstmAttention(let hyperparameters):
+            let network = LSTMAttentionNetwork(
+                vocabularySize: vocabulary.count + 1, embeddingDimension: hyperparameters.embeddingDimension,
+                hiddenSize: hyperparameters.hiddenSize, attentionSize: hyperparameters.attentionSize, classCount: manifest.labels.count)
+            let parameters = try LSTMWeightsCodec.decode(contents[weightsFile] ?? Data(), expected: network, path: weightsPath)
+            guard parameters.allSatisfy(\.isFinite) else {
+                throw ModelBundleError.inconsistent(path: weightsPath, reason: "the weights hold NaN or infinite values")
+            }
+            classifier = .lstmAttention(LSTMAttentionClassifier(
+                hyperparameters: hyperparameters, labels: manifest.labels, vocabulary: vocabulary, parameters: parameters,
+                unknownThreshold: manifest.unknownThreshold))
+        }
         return ModelBundle(manifest: manifest, classifier: classifier)
     }
 
-    init(manifest: ModelManifest, classifier: NGramClassifier) {
+    init(manifest: ModelManifest, classifier: IntentClassifier) {
         self.manifest = manifest
         self.classifier = classifier
     }
@@ -64,7 +78,7 @@ extension ModelBundle {
         guard version <= ModelManifest.currentFormatVersion else {
             throw ModelBundleError.newerFormat(path: path, found: version, supported: ModelManifest.currentFormatVersion)
         }
-        guard probe.modelKind == ModelManifest.ngramKind else {
+        guard let kind = probe.modelKind, ModelHyperparameters.kinds.contains(kind) else {
             throw ModelBundleError.unsupportedKind(path: path, kind: probe.modelKind ?? "(none)")
         }
         let manifest: ModelManifest

@@ -12,33 +12,59 @@ public struct ModelBundle: Sendable {
     public static let vocabularyFile = "vocabulary.txt"
 
     public var manifest: ModelManifest
-    public var classifier: NGramClassifier
+    public var classifier: IntentClassifier
 
     /// Wraps a trained classifier with its manifest; the version is derived from the weights.
     public init(
-        classifier: NGramClassifier, name: String, toolVersion: String, seed: UInt64, threads: Int,
+        classifier: IntentClassifier, name: String, toolVersion: String, seed: UInt64, threads: Int,
         trainingData: ModelManifest.TrainingData, metrics: [String: Double], createdAt: Date = Date()
     ) {
-        let weights = WeightsCodec.encode(classifier)
-        let vocabulary = ModelBundle.encodeVocabulary(classifier.extractor.vocabulary)
+        let weights = ModelBundle.encodeWeights(classifier)
+        let vocabulary = ModelBundle.encodeVocabulary(ModelBundle.vocabulary(of: classifier))
         let weightsDigest = SHA256.hexDigest(of: [UInt8](weights))
-        let hyperparameters = classifier.hyperparameters
+        let hyperparameters: ModelHyperparameters
+        let features: ModelManifest.Features
+        switch classifier {
+        case .ngram(let model):
+            let settings = model.hyperparameters
+            hyperparameters = .ngram(settings)
+            features = .init(
+                hashBuckets: settings.hashBuckets, wordNgrams: settings.wordNgrams, charNgramMin: settings.charNgramMin,
+                charNgramMax: settings.charNgramMax, vocabularySize: model.extractor.vocabulary.count,
+                vocabularyMinCount: model.extractor.vocabulary.minCount, rows: model.table.count)
+        case .lstmAttention(let model):
+            hyperparameters = .lstmAttention(model.hyperparameters)
+            // Words, not hashed n-grams: one embedding row per vocabulary word plus the unknown word.
+            features = .init(
+                hashing: "none", hashBuckets: 0, wordNgrams: 1, charNgramMin: 0, charNgramMax: 0,
+                vocabularySize: model.vocabulary.count, vocabularyMinCount: model.vocabulary.minCount, rows: model.vocabulary.count + 1)
+        }
         manifest = ModelManifest(
-            formatVersion: ModelManifest.currentFormatVersion, modelKind: ModelManifest.ngramKind, name: name,
+            formatVersion: ModelManifest.currentFormatVersion, modelKind: classifier.kind, name: name,
             version: String(weightsDigest.prefix(12)), createdAt: ISO8601DateFormatter().string(from: createdAt),
             toolVersion: toolVersion, hyperparameters: hyperparameters, seed: seed, threads: threads,
-            labels: classifier.labels, unknownThreshold: classifier.unknownThreshold,
-            features: .init(
-                hashBuckets: hyperparameters.hashBuckets, wordNgrams: hyperparameters.wordNgrams,
-                charNgramMin: hyperparameters.charNgramMin, charNgramMax: hyperparameters.charNgramMax,
-                vocabularySize: classifier.extractor.vocabulary.count,
-                vocabularyMinCount: classifier.extractor.vocabulary.minCount, rows: classifier.table.count),
+            labels: classifier.labels, unknownThreshold: classifier.unknownThreshold, features: features,
             trainingData: trainingData, metrics: metrics,
             files: [
                 ModelBundle.weightsFile: .init(sha256: weightsDigest, bytes: weights.count),
                 ModelBundle.vocabularyFile: .init(sha256: SHA256.hexDigest(of: [UInt8](vocabulary)), bytes: vocabulary.count),
             ])
         self.classifier = classifier
+    }
+
+    /// `weights.bin` of either kind.
+    static func encodeWeights(_ classifier: IntentClassifier) -> Data {
+        switch classifier {
+        case .ngram(let model): return WeightsCodec.encode(model)
+        case .lstmAttention(let model): return LSTMWeightsCodec.encode(model)
+        }
+    }
+
+    static func vocabulary(of classifier: IntentClassifier) -> Vocabulary {
+        switch classifier {
+        case .ngram(let model): return model.extractor.vocabulary
+        case .lstmAttention(let model): return model.vocabulary
+        }
     }
 
     /// Writes the bundle atomically to `path` (a directory), replacing any bundle already there.
@@ -53,9 +79,9 @@ public struct ModelBundle: Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try ModelBundle.writeDurably(encoder.encode(manifest), to: staging.appendingPathComponent(ModelBundle.manifestFile))
-            try ModelBundle.writeDurably(WeightsCodec.encode(classifier), to: staging.appendingPathComponent(ModelBundle.weightsFile))
+            try ModelBundle.writeDurably(ModelBundle.encodeWeights(classifier), to: staging.appendingPathComponent(ModelBundle.weightsFile))
             try ModelBundle.writeDurably(
-                ModelBundle.encodeVocabulary(classifier.extractor.vocabulary),
+                ModelBundle.encodeVocabulary(ModelBundle.vocabulary(of: classifier)),
                 to: staging.appendingPathComponent(ModelBundle.vocabularyFile))
         } catch {
             try? fileManager.removeItem(at: staging)

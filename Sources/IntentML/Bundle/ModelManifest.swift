@@ -7,6 +7,8 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public static let currentFormatVersion = 1
     /// The model kind of the n-gram classifier.
     public static let ngramKind = "ngram"
+    /// The model kind of the LSTM with self-attention.
+    public static let lstmAttentionKind = "lstm-attention"
 
     /// Hashing and vocabulary parameters, enough to reproduce the features of a sentence.
     public struct Features: Codable, Sendable, Equatable {
@@ -64,7 +66,8 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var version: String
     public var createdAt: String
     public var toolVersion: String
-    public var hyperparameters: Hyperparameters
+    /// The kind's own settings (`Hyperparameters` or `LSTMHyperparameters`), chosen by `model_kind`.
+    public var hyperparameters: ModelHyperparameters
     public var seed: UInt64
     public var threads: Int
     public var labels: LabelSpace
@@ -80,5 +83,73 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         case name, version, hyperparameters, seed, threads, labels, features, metrics, files
         case formatVersion = "format_version", modelKind = "model_kind", createdAt = "created_at"
         case toolVersion = "tool_version", unknownThreshold = "unknown_threshold", trainingData = "training_data"
+    }
+
+    public init(
+        formatVersion: Int, modelKind: String, name: String, version: String, createdAt: String, toolVersion: String,
+        hyperparameters: ModelHyperparameters, seed: UInt64, threads: Int, labels: LabelSpace, unknownThreshold: Float,
+        features: Features, trainingData: TrainingData, metrics: [String: Double], files: [String: FileDigest]
+    ) {
+        self.formatVersion = formatVersion
+        self.modelKind = modelKind
+        self.name = name
+        self.version = version
+        self.createdAt = createdAt
+        self.toolVersion = toolVersion
+        self.hyperparameters = hyperparameters
+        self.seed = seed
+        self.threads = threads
+        self.labels = labels
+        self.unknownThreshold = unknownThreshold
+        self.features = features
+        self.trainingData = trainingData
+        self.metrics = metrics
+        self.files = files
+    }
+
+    /// `hyperparameters` is read as the settings of `model_kind`.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
+        modelKind = try container.decode(String.self, forKey: .modelKind)
+        switch modelKind {
+        case Self.lstmAttentionKind:
+            hyperparameters = .lstmAttention(try container.decode(LSTMHyperparameters.self, forKey: .hyperparameters))
+        case Self.ngramKind:
+            hyperparameters = .ngram(try container.decode(Hyperparameters.self, forKey: .hyperparameters))
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .modelKind, in: container, debugDescription: "unknown model kind '\(modelKind)'")
+        }
+        name = try container.decode(String.self, forKey: .name)
+        version = try container.decode(String.self, forKey: .version)
+        createdAt = try container.decode(String.self, forKey: .createdAt)
+        toolVersion = try container.decode(String.self, forKey: .toolVersion)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        threads = try container.decode(Int.self, forKey: .threads)
+        labels = try container.decode(LabelSpace.self, forKey: .labels)
+        unknownThreshold = try container.decode(Float.self, forKey: .unknownThreshold)
+        features = try container.decode(Features.self, forKey: .features)
+        trainingData = try container.decode(TrainingData.self, forKey: .trainingData)
+        metrics = try container.decode([String: Double].self, forKey: .metrics)
+        files = try container.decode([String: FileDigest].self, forKey: .files)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(formatVersion, forKey: .formatVersion)
+        try container.encode(modelKind, forKey: .modelKind)
+        try hyperparameters.encode(to: &container, forKey: .hyperparameters)
+        try container.encode(name, forKey: .name)
+        try container.encode(version, forKey: .version)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(toolVersion, forKey: .toolVersion)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(threads, forKey: .threads)
+        try container.encode(labels, forKey: .labels)
+        try container.encode(unknownThreshold, forKey: .unknownThreshold)
+        try container.encode(features, forKey: .features)
+        try container.encode(trainingData, forKey: .trainingData)
+        try container.encode(metrics, forKey: .metrics)
+        try container.encode(files, forKey: .files)
     }
 }

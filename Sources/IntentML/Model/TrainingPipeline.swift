@@ -1,6 +1,6 @@
 /// What a training run produced: the model, how it did on validation, and what it was trained on.
 public struct TrainingOutcome: Sendable {
-    public var classifier: NGramClassifier
+    public var classifier: IntentClassifier
     /// Accuracy (label-set match) on the validation part, before any refit; nil without validation data.
     public var validationAccuracy: Double?
     /// Validation examples used for calibration.
@@ -9,23 +9,32 @@ public struct TrainingOutcome: Sendable {
     public var trainingCount: Int
     /// Of those, out-of-domain (`<unknown>`) examples.
     public var outOfDomainCount: Int
+    /// The LSTM's epochs (training and validation loss); empty for the n-gram model.
+    public var epochs: [LSTMTrainer.EpochReport] = []
 }
 
 /// The whole training procedure shared by `intent train` and tuning: hold out validation data, train,
-/// calibrate the `<unknown>` threshold on validation, then (by default) refit on all the data.
+/// calibrate the `<unknown>` threshold on validation, then (n-gram, by default) refit on all the data.
+///
+/// The LSTM uses its validation part for early stopping as well, and is not refit: without validation
+/// data there would be no epoch to stop at.
 public struct TrainingPipeline: Sendable {
-    public var hyperparameters: Hyperparameters
+    public var model: ModelHyperparameters
     public var seed: UInt64
     public var threads: Int
-    /// Retrain on training + validation data once the threshold is calibrated: 10% more data for the
-    /// final model, at the cost of a second (sub-second) training.
+    /// Retrain the n-gram model on training + validation data once the threshold is calibrated: 10% more
+    /// data for the final model, at the cost of a second (sub-second) training.
     public var refitOnAllData: Bool
 
-    public init(hyperparameters: Hyperparameters, seed: UInt64 = 42, threads: Int = 1, refitOnAllData: Bool = true) {
-        self.hyperparameters = hyperparameters
+    public init(model: ModelHyperparameters, seed: UInt64 = 42, threads: Int = 1, refitOnAllData: Bool = true) {
+        self.model = model
         self.seed = seed
         self.threads = threads
         self.refitOnAllData = refitOnAllData
+    }
+
+    public init(hyperparameters: Hyperparameters, seed: UInt64 = 42, threads: Int = 1, refitOnAllData: Bool = true) {
+        self.init(model: .ngram(hyperparameters), seed: seed, threads: threads, refitOnAllData: refitOnAllData)
     }
 
     /// Runs the pipeline. `validation` given explicitly is used as is; otherwise a stratified share of
@@ -38,41 +47,50 @@ public struct TrainingPipeline: Sendable {
         let validation: [LabeledExample]
         if let explicitValidation {
             (fitPart, validation) = (train, explicitValidation)
-        } else if hyperparameters.validationFraction > 0 {
-            (fitPart, validation) = DatasetSplit.stratified(train, validationFraction: hyperparameters.validationFraction, seed: seed)
+        } else if model.validationFraction > 0 {
+            (fitPart, validation) = DatasetSplit.stratified(train, validationFraction: model.validationFraction, seed: seed)
         } else {
             (fitPart, validation) = (train, [])
         }
-        let trainer = NGramTrainer(hyperparameters: hyperparameters, seed: seed, threads: threads)
-        var model = try trainer.train(fitPart, progress: progress)
+        var classifier: IntentClassifier
+        var epochs: [LSTMTrainer.EpochReport] = []
+        switch model {
+        case .ngram(let hyperparameters):
+            classifier = .ngram(try NGramTrainer(hyperparameters: hyperparameters, seed: seed, threads: threads).train(fitPart, progress: progress))
+        case .lstmAttention(let hyperparameters):
+            let trained = try LSTMTrainer(hyperparameters: hyperparameters, seed: seed, threads: threads)
+                .train(fitPart, validation: validation, progress: progress)
+            classifier = .lstmAttention(trained.classifier)
+            epochs = trained.epochs
+        }
 
-        // The trainer leaves the threshold at 0, so these answers are judged before any threshold.
+        // The trainers leave the threshold at 0, so these answers are judged before any threshold.
         var inDomain: [ThresholdCalibration.Observation] = []
         var outOfDomain: [Float] = []
-        var scratch = NGramClassifier.Scratch()
+        var scratch = IntentClassifier.Scratch()
         for example in validation {
-            let prediction = model.predict(example.text, scratch: &scratch)
+            let prediction = classifier.predict(example.text, scratch: &scratch)
             if example.labels.isUnknown {
                 outOfDomain.append(prediction.confidence)
             } else {
                 inDomain.append(.init(confidence: prediction.confidence, correct: prediction.labels == example.labels))
             }
         }
-        let threshold = hyperparameters.unknownThreshold
-            ?? ThresholdCalibration.threshold(inDomain: inDomain, outOfDomain: outOfDomain, keepRate: hyperparameters.calibrationKeepRate)
-        model.unknownThreshold = threshold
+        let threshold = model.unknownThreshold
+            ?? ThresholdCalibration.threshold(inDomain: inDomain, outOfDomain: outOfDomain, keepRate: model.calibrationKeepRate)
+        classifier.unknownThreshold = threshold
         var correct = 0
-        for example in validation where model.predict(example.text, scratch: &scratch).labels == example.labels { correct += 1 }
+        for example in validation where classifier.predict(example.text, scratch: &scratch).labels == example.labels { correct += 1 }
         let validationAccuracy = validation.isEmpty ? nil : Double(correct) / Double(validation.count)
 
         var finalTraining = fitPart
-        if refitOnAllData && explicitValidation == nil && !validation.isEmpty {
+        if case .ngram(let hyperparameters) = model, refitOnAllData && explicitValidation == nil && !validation.isEmpty {
             finalTraining = train
-            model = try trainer.train(train, progress: progress)
-            model.unknownThreshold = threshold
+            classifier = .ngram(try NGramTrainer(hyperparameters: hyperparameters, seed: seed, threads: threads).train(train, progress: progress))
+            classifier.unknownThreshold = threshold
         }
         return TrainingOutcome(
-            classifier: model, validationAccuracy: validationAccuracy, validationCount: validation.count,
-            trainingCount: finalTraining.count, outOfDomainCount: finalTraining.filter { $0.labels.isUnknown }.count)
+            classifier: classifier, validationAccuracy: validationAccuracy, validationCount: validation.count,
+            trainingCount: finalTraining.count, outOfDomainCount: finalTraining.filter { $0.labels.isUnknown }.count, epochs: epochs)
     }
 }

@@ -1,0 +1,88 @@
+/// A trained model of either kind, behind one interface: what the bundle holds and what evaluation,
+/// batch prediction and the API call.
+public enum IntentClassifier: Sendable {
+    case ngram(NGramClassifier)
+    case lstmAttention(LSTMAttentionClassifier)
+
+    /// Reusable per-thread buffers for `predict`.
+    public struct Scratch: Sendable {
+        var ngram = NGramClassifier.Scratch()
+        var lstm = LSTMWorkspace()
+        /// The class probabilities of the last sentence predicted.
+        public internal(set) var probabilities: [Float] = []
+        public init() {}
+    }
+
+    /// The manifest's `model_kind`.
+    public var kind: String {
+        switch self {
+        case .ngram: return ModelManifest.ngramKind
+        case .lstmAttention: return ModelManifest.lstmAttentionKind
+        }
+    }
+
+    public var labels: LabelSpace {
+        switch self {
+        case .ngram(let model): return model.labels
+        case .lstmAttention(let model): return model.labels
+        }
+    }
+
+    /// Below this confidence the answer is `<unknown>`.
+    public var unknownThreshold: Float {
+        get {
+            switch self {
+            case .ngram(let model): return model.unknownThreshold
+            case .lstmAttention(let model): return model.unknownThreshold
+            }
+        }
+        set {
+            switch self {
+            case .ngram(var model): model.unknownThreshold = newValue; self = .ngram(model)
+            case .lstmAttention(var model): model.unknownThreshold = newValue; self = .lstmAttention(model)
+            }
+        }
+    }
+
+    /// The n-gram model, for what only it offers (exact linear explanations).
+    public var ngram: NGramClassifier? {
+        if case .ngram(let model) = self { return model }
+        return nil
+    }
+
+    /// Predicts the intent of `text` with the `topK` best in-domain classes.
+    public func predict(_ text: String, topK: Int = 1, scratch: inout Scratch) -> Prediction {
+        switch self {
+        case .ngram(let model):
+            let prediction = model.predict(text, topK: topK, scratch: &scratch.ngram)
+            scratch.probabilities = scratch.ngram.probabilities
+            return prediction
+        case .lstmAttention(let model):
+            scratch.probabilities = model.probabilities(ofIDs: [model.wordIDs(of: text)], work: scratch.lstm)[0]
+            return model.decision.decide(probabilities: scratch.probabilities, topK: topK, unknownThreshold: model.unknownThreshold)
+        }
+    }
+
+    /// Predicts one sentence with fresh buffers (convenient; allocates).
+    public func predict(_ text: String, topK: Int = 1) -> Prediction {
+        var scratch = Scratch()
+        return predict(text, topK: topK, scratch: &scratch)
+    }
+
+    /// The model's answer and scores for every example, in order, ready for `Evaluator`.
+    public func scoredExamples(_ examples: [LabeledExample]) -> [ScoredExample] {
+        var scratch = Scratch()
+        return examples.map { example in
+            let prediction = predict(example.text, topK: 1, scratch: &scratch)
+            return ScoredExample(
+                gold: example.labels, goldRaw: example.rawLabel.trimmingWhitespace(), predicted: prediction.labels,
+                predictedRaw: prediction.intent, confidence: prediction.confidence, scores: scratch.probabilities)
+        }
+    }
+
+    /// The confidence of each sentence, for out-of-domain metrics.
+    public func confidences<S: Sequence>(_ texts: S) -> [Float] where S.Element == String {
+        var scratch = Scratch()
+        return texts.map { predict($0, topK: 1, scratch: &scratch).confidence }
+    }
+}
