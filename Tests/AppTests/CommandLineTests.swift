@@ -147,6 +147,23 @@ struct CommandLineTests {
         #expect(refused.status != 0 && refused.stderr.contains("dimension"), "\(refused.stderr)")
     }
 
+    @Test("tune writes every trial to study.json and the best setting as a loadable bundle")
+    func tune() throws {
+        let directory = IntentProcess.temporaryDirectory()
+        let space = directory.appendingPathComponent("space.json")
+        try #"{"learning_rate": {"log_uniform": [0.2, 1.0]}, "dimension": {"choice": [8, 16]}}"#.write(to: space, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("study")
+        let result = try IntentProcess.run(["tune", "--space", space.path, "--trials", "6", "--seed", "3", "--output", output.path, "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 7, "a header and one row per trial: \(result.stdout)")
+        let study = try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("study.json"))) as? [String: Any]
+        #expect((study?["trials"] as? [Any])?.count == 6)
+        let bundle = try ModelBundle.load(from: output.appendingPathComponent("model").path)
+        #expect(bundle.manifest.metrics["tuning_trials"] == 6)
+        let refused = try IntentProcess.run(["tune", "--space", space.path, "--model-kind", "lstm-attention", "--output", output.path])
+        #expect(refused.status != 0 && refused.stderr.contains("'dimension' is not a lstm-attention hyperparameter"), "\(refused.stderr)")
+    }
+
     @Test("bad input: a clear message naming the problem and a non-zero exit", arguments: [
         (["train", "--model-kind", "transformer"], "--model-kind"),
         (["train", "--data", "/nonexistent/train.tsv", "--output", "/tmp/x"], "/nonexistent/train.tsv"),

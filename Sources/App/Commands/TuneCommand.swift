@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import IntentML
+
+/// `intent tune`: seeded random search with successive halving; the best setting is trained like
+/// `intent train` would and saved as a bundle.
+struct TuneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract: "Search hyperparameters on validation data and save the best model.",
+        discussion: """
+            Trial 0 is the model kind's defaults; trials 1... are drawn from --space. Every trial trains on \
+            the training part and is scored by its accuracy on the validation part (--valid, or a stratified \
+            share of --data). Successive halving trains all trials on a ninth of their epochs, the best third \
+            on a third, and the best third of those on all of them. The same --seed gives the same trials and \
+            results. Writes DIR/study.json (every trial) and DIR/model (the best setting, trained on all the data).
+            """)
+
+    @Option(help: "Labelled training data. Default: the built-in dataset.")
+    var data: String?
+
+    @Option(help: "Labelled validation data; default: a stratified share of --data.")
+    var valid: String?
+
+    @Option(help: "Out-of-domain sentences, trained as <unknown>.")
+    var ood: String?
+
+    @Option(help: "Model kind: ngram or lstm-attention.")
+    var modelKind = ModelManifest.ngramKind
+
+    @Option(help: "Search space JSON: {\"name\": {\"uniform\"|\"log_uniform\"|\"int_uniform\": [low, high]} or {\"choice\": [...]}}.")
+    var space: String
+
+    @Option(help: "Trials, the defaults (trial 0) included.")
+    var trials = 32
+
+    @Option(help: "Trials trained at once (each on one thread).")
+    var parallel = 2
+
+    @Option(help: "Study seed: trials, splits and training all follow from it.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Directory for study.json and the best model (model/).")
+    var output = "tuning"
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Flag(help: "No progress bar.")
+    var quiet = false
+
+    func validate() throws {
+        guard (1...10_000).contains(trials) else { throw ValidationError("--trials must be in 1...10000, got \(trials).") }
+        guard (1...256).contains(parallel) else { throw ValidationError("--parallel must be in 1...256, got \(parallel).") }
+        guard ModelHyperparameters.kinds.contains(modelKind) else {
+            throw ValidationError("--model-kind must be one of \(ModelHyperparameters.kinds.joined(separator: ", ")), got '\(modelKind)'.")
+        }
+    }
+
+    func run() async throws {
+        guard var base = ModelHyperparameters.defaults(kind: modelKind) else { throw ValidationError("unknown --model-kind '\(modelKind)'.") }
+        base.labelSeparator = dataOptions.labelSeparator
+        let spaceData: Data
+        do { spaceData = try Data(contentsOf: URL(fileURLWithPath: space)) } catch {
+            throw ValidationError("cannot read --space \(space): \(error.localizedDescription)")
+        }
+        let searchSpace = try SearchSpace(data: spaceData, kind: modelKind, path: space)
+        let started = Date()
+        let source = try TrainingSource.load(data: data, valid: valid, ood: ood, options: dataOptions)
+        let (fit, validation): ([LabeledExample], [LabeledExample])
+        if let explicit = source.validation {
+            (fit, validation) = (source.train, explicit)
+        } else {
+            (fit, validation) = DatasetSplit.stratified(source.train, validationFraction: max(0.1, base.validationFraction), seed: seed)
+        }
+        let progress = TerminalProgress(quiet: quiet)
+        let search = HyperparameterSearch(base: base, space: searchSpace, trials: trials, seed: seed, parallel: parallel)
+        let studied = try search.run(fit: fit, validation: validation) { rung, done, count in
+            progress.update(fraction: (Double(rung) + Double(done) / Double(max(1, count))) / Double(search.rungs),
+                            label: "rung \(rung + 1)/\(search.rungs): \(done)/\(count) trials")
+        }
+        progress.finish()
+        guard let best = HyperparameterSearch.best(of: studied) else {
+            throw ValidationError("no trial could be trained: every drawn setting was invalid (see \(output)/study.json).")
+        }
+        let searchSeconds = Date().timeIntervalSince(started)
+        printTable(studied, best: best)
+
+        // The winner, trained as `intent train` trains (validation split, calibration, refit).
+        let settings = try base.overriding(best.values)
+        let outcome = try TrainingPipeline(model: settings, seed: seed, threads: modelKind == ModelManifest.lstmAttentionKind ? 2 : 1)
+            .run(train: source.train, validation: source.validation)
+        var metrics: [String: Double] = ["tuning_seconds": (searchSeconds * 1000).rounded() / 1000, "tuning_trials": Double(studied.count)]
+        if let accuracy = best.rungs.last?.validationAccuracy { metrics["tuning_best_validation_accuracy"] = accuracy }
+        if let accuracy = outcome.validationAccuracy { metrics["validation_accuracy"] = accuracy }
+        let bundle = ModelBundle(
+            classifier: outcome.classifier, name: "tuned", toolVersion: ToolVersion.current, seed: seed, threads: 1,
+            trainingData: .init(sha256: source.fingerprint, sources: source.sources, examples: outcome.trainingCount,
+                                validationExamples: outcome.validationCount, outOfDomainExamples: outcome.outOfDomainCount),
+            metrics: metrics)
+        let directory = URL(fileURLWithPath: output)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try bundle.write(to: directory.appendingPathComponent("model").path)
+        try AtomicFile.write(try studyJSON(studied, best: best, seconds: searchSeconds), to: directory.appendingPathComponent("study.json").path)
+        let baseline = studied.first { $0.number == 0 }?.rungs.last?.validationAccuracy
+        printError(String(format: "tuned %d trials in %.1f s; best trial %d: validation accuracy %.4f (defaults %@) -> %@/model",
+                          studied.count, searchSeconds, best.number, best.rungs.last?.validationAccuracy ?? 0,
+                          baseline.map { String(format: "%.4f", $0) } ?? "n/a", output))
+    }
+
+    private func printTable(_ trials: [HyperparameterSearch.Trial], best: HyperparameterSearch.Trial) {
+        print("trial  " + (0..<3).map { "rung\($0 + 1)(epochs) accuracy" }.joined(separator: "  ") + "  values")
+        for trial in trials {
+            let rungs = trial.rungs.map { String(format: "%4d %8.4f", $0.epochs, $0.validationAccuracy) }
+            let values = trial.number == 0 ? "(defaults)" : trial.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            let marker = trial.number == best.number ? "*" : " "
+            print(String(format: "%4d%@ ", trial.number, marker) + rungs.joined(separator: "  ") + "  " + (trial.failure.map { "failed: \($0)" } ?? values))
+        }
+    }
+
+    private func studyJSON(_ trials: [HyperparameterSearch.Trial], best: HyperparameterSearch.Trial, seconds: Double) throws -> Data {
+        let object: [String: Any] = [
+            "model_kind": modelKind, "seed": seed, "trials_requested": trials.count, "seconds": seconds, "best_trial": best.number,
+            "trials": trials.map { trial -> [String: Any] in
+                var entry: [String: Any] = [
+                    "trial": trial.number,
+                    "values": trial.values.mapValues { (try? JSONSerialization.jsonObject(with: Data($0.utf8), options: [.fragmentsAllowed])) ?? $0 },
+                    "rungs": trial.rungs.map { ["epochs": $0.epochs, "validation_accuracy": $0.validationAccuracy, "seconds": $0.seconds] },
+                ]
+                if let failure = trial.failure { entry["failure"] = failure }
+                return entry
+            },
+        ]
+        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+}
