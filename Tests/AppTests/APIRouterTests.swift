@@ -33,6 +33,41 @@ struct APIRouterTests {
         }
     }
 
+    @Test("an lstm-attention bundle serves the library's answers, and explain gives attention per token")
+    func lstmAttentionModel() async throws {
+        var settings = LSTMHyperparameters()
+        settings.embeddingDimension = 12
+        settings.hiddenSize = 8
+        settings.attentionSize = 6
+        settings.epochs = 3
+        let classifier = IntentClassifier.lstmAttention(try LSTMTrainer(hyperparameters: settings, seed: 2).train(DefaultDataset.examples()).classifier)
+        let path = IntentProcess.temporaryDirectory().appendingPathComponent("lstm").path
+        try ModelBundle(classifier: classifier, name: "lstm", toolVersion: "test", seed: 2, threads: 1,
+                        trainingData: .init(sha256: "00", sources: ["<built-in>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
+                        metrics: [:]).write(to: path)
+        let router = buildRouter(configuration: APIConfiguration(), model: ServedModel(try ServedModel.load(path: path)))
+        let application = Application(router: router, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await application.test(.router) { client in
+            for text in ["book a table for two", "какая погода завтра"] {
+                let body = ByteBuffer(bytes: [UInt8](try JSONSerialization.data(withJSONObject: ["text": text, "explain": true])))
+                try await client.execute(uri: "/v1/predict", method: .post, headers: [.contentType: "application/json"], body: body) { response in
+                    #expect(response.status == .ok)
+                    let answer = Self.json(String(buffer: response.body))
+                    let expected = classifier.predict(text)
+                    #expect(answer["intent"] as? String == expected.intent)
+                    #expect((answer["confidence"] as? NSNumber)?.floatValue == expected.confidence)
+                    let tokens = (answer["explanation"] as? [String: Any])?["tokens"] as? [[String: Any]] ?? []
+                    #expect(tokens.compactMap { $0["token"] as? String } == Tokenizer.tokens(of: text))
+                    let attention = tokens.compactMap { ($0["attention"] as? NSNumber)?.doubleValue }.reduce(0, +)
+                    #expect(abs(attention - 1) < 1e-4)
+                }
+            }
+            try await client.execute(uri: "/v1/model", method: .get) { response in
+                #expect(Self.json(String(buffer: response.body))["model_kind"] as? String == "lstm-attention")
+            }
+        }
+    }
+
     static func json(_ text: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }

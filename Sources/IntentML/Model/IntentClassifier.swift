@@ -7,10 +7,14 @@ public enum IntentClassifier: Sendable {
     /// Reusable per-thread buffers for `predict`.
     public struct Scratch: Sendable {
         var ngram = NGramClassifier.Scratch()
-        var lstm = LSTMWorkspace()
-        /// The class probabilities of the last sentence predicted.
-        public internal(set) var probabilities: [Float] = []
+        /// Made on the first LSTM prediction: an n-gram request must not pay for buffers it never uses.
+        var lstm: LSTMWorkspace?
+        var lstmProbabilities: [Float] = []
+        var lastWasLSTM = false
         public init() {}
+
+        /// The class probabilities of the last sentence predicted (read in place: no copy per prediction).
+        public var probabilities: [Float] { lastWasLSTM ? lstmProbabilities : ngram.probabilities }
     }
 
     /// The manifest's `model_kind`.
@@ -54,12 +58,14 @@ public enum IntentClassifier: Sendable {
     public func predict(_ text: String, topK: Int = 1, scratch: inout Scratch) -> Prediction {
         switch self {
         case .ngram(let model):
-            let prediction = model.predict(text, topK: topK, scratch: &scratch.ngram)
-            scratch.probabilities = scratch.ngram.probabilities
-            return prediction
+            scratch.lastWasLSTM = false
+            return model.predict(text, topK: topK, scratch: &scratch.ngram)
         case .lstmAttention(let model):
-            scratch.probabilities = model.probabilities(ofIDs: [model.wordIDs(of: text)], work: scratch.lstm)[0]
-            return model.decision.decide(probabilities: scratch.probabilities, topK: topK, unknownThreshold: model.unknownThreshold)
+            let work = scratch.lstm ?? LSTMWorkspace()
+            scratch.lstm = work
+            scratch.lastWasLSTM = true
+            scratch.lstmProbabilities = model.probabilities(ofIDs: [model.wordIDs(of: text)], work: work)[0]
+            return model.decision.decide(probabilities: scratch.lstmProbabilities, topK: topK, unknownThreshold: model.unknownThreshold)
         }
     }
 
