@@ -7,6 +7,6 @@ struct IntentCommand: AsyncParsableCommand {
         commandName: "intent",
         abstract: "Train, evaluate and serve intent classifiers for any language.",
         version: ToolVersion.current,
-        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ServeCommand.self, BenchCommand.self, TuneCommand.self]
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ServeCommand.self, BenchCommand.self, TuneCommand.self, RunsCommand.self]
     )
 }

@@ -147,13 +147,42 @@ struct CommandLineTests {
         #expect(refused.status != 0 && refused.stderr.contains("dimension"), "\(refused.stderr)")
     }
 
+    @Test("every training is recorded in the runs registry; runs list and compare read it back")
+    func runsRegistry() throws {
+        let directory = IntentProcess.temporaryDirectory()
+        let runs = directory.appendingPathComponent("runs").path
+        for seed in ["1", "2"] {
+            let result = try IntentProcess.run(["train", "--seed", seed, "--output", directory.appendingPathComponent("m\(seed)").path, "--runs-dir", runs, "--quiet"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let ids = try FileManager.default.contentsOfDirectory(atPath: runs).sorted()
+        #expect(ids.count == 2)
+        for id in ids {
+            let files = Set(try FileManager.default.contentsOfDirectory(atPath: runs + "/" + id))
+            #expect(files == ["run.json", "epochs.jsonl", "metrics.json", "model", "report.html"])
+            let epochs = try String(contentsOfFile: runs + "/" + id + "/epochs.jsonl", encoding: .utf8).split(separator: "\n")
+            #expect(epochs.count == 30, "one line per epoch of the final training")
+            #expect(try ModelBundle.load(from: runs + "/" + id + "/model").manifest.modelKind == "ngram")
+        }
+        let list = try IntentProcess.run(["runs", "list", "--runs-dir", runs, "--format", "json"])
+        let listed = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
+        #expect(listed?.compactMap { $0["id"] as? String } == ids)
+        let compare = try IntentProcess.run(["runs", "compare"] + ids + ["--runs-dir", runs])
+        #expect(compare.status == 0 && compare.stdout.contains("learning_rate") && compare.stdout.contains("metric: validation_accuracy"), "\(compare.stdout)")
+        let seedRow = compare.stdout.split(separator: "\n").first { $0.hasPrefix("seed") }.map(String.init) ?? ""
+        #expect(seedRow.split(separator: " ", omittingEmptySubsequences: true) == ["seed", "1", "2"])
+        let unknown = try IntentProcess.run(["runs", "compare", "nope", "--runs-dir", runs])
+        #expect(unknown.status != 0 && unknown.stderr.contains("nope"))
+    }
+
     @Test("tune writes every trial to study.json and the best setting as a loadable bundle")
     func tune() throws {
         let directory = IntentProcess.temporaryDirectory()
         let space = directory.appendingPathComponent("space.json")
         try #"{"learning_rate": {"log_uniform": [0.2, 1.0]}, "dimension": {"choice": [8, 16]}}"#.write(to: space, atomically: true, encoding: .utf8)
         let output = directory.appendingPathComponent("study")
-        let result = try IntentProcess.run(["tune", "--space", space.path, "--trials", "6", "--seed", "3", "--output", output.path, "--quiet"])
+        let result = try IntentProcess.run(["tune", "--space", space.path, "--trials", "6", "--seed", "3", "--output", output.path, "--quiet",
+                                            "--runs-dir", directory.appendingPathComponent("runs").path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.split(separator: "\n").count == 7, "a header and one row per trial: \(result.stdout)")
         let study = try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("study.json"))) as? [String: Any]

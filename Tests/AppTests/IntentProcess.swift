@@ -24,6 +24,8 @@ enum IntentProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        // A scratch working directory: what a command writes by default (runs/, models/) stays out of the checkout.
+        process.currentDirectoryURL = temporaryDirectory()
         let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr

@@ -40,6 +40,9 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Model name recorded in the manifest (default: the output directory's name).")
     var name: String?
 
+    @Option(help: "Runs registry: each training gets a directory here with its parameters, epochs, metrics, bundle and validation report ('none' to skip).")
+    var runsDir = "runs"
+
     @OptionGroup var dataOptions: DataOptions
 
     @Flag(help: "No progress bar.")
@@ -60,8 +63,10 @@ struct TrainCommand: AsyncParsableCommand {
         let started = Date()
         let source = try TrainingSource.load(data: data, valid: valid, ood: ood, options: dataOptions)
         let progress = TerminalProgress(quiet: quiet)
+        let epochLog = EpochLog()
         let pipeline = TrainingPipeline(model: hyperparameters, seed: seed, threads: threads)
         let outcome = try pipeline.run(train: source.train, validation: source.validation) { step in
+            epochLog.record(step)
             progress.update(fraction: step.fraction, label: "epoch \(step.epoch)/\(step.epochs) loss \(String(format: "%.4f", step.loss))")
         }
         progress.finish()
@@ -82,6 +87,16 @@ struct TrainCommand: AsyncParsableCommand {
                 validationExamples: outcome.validationCount, outOfDomainExamples: outcome.outOfDomainCount),
             metrics: metrics)
         try bundle.write(to: output)
+        if runsDir != "none" {
+            // The bundle at --output is what was asked for; a registry that cannot be written is a warning.
+            do {
+                let run = try RunRecorder.start(root: runsDir, kind: modelKind, started: started)
+                try run.record(command: "train", bundle: bundle, outcome: outcome, epochs: epochLog.lines(merging: outcome.epochs), started: started)
+                printError("recorded run \(run.id) in \(runsDir)")
+            } catch {
+                printError("warning: could not record the run in \(runsDir): \(error)")
+            }
+        }
 
         let classes = outcome.classifier.labels.classes.filter { $0 != LabelSet.unknownLabel }.count
         var summary = "trained \(bundle.manifest.name) v\(bundle.manifest.version): \(outcome.trainingCount) examples, \(classes) intents"

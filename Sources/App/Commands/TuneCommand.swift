@@ -43,6 +43,9 @@ struct TuneCommand: AsyncParsableCommand {
     @Option(help: "Directory for study.json and the best model (model/).")
     var output = "tuning"
 
+    @Option(help: "Runs registry: the study is recorded here like a training run, with study.json beside it ('none' to skip).")
+    var runsDir = "runs"
+
     @OptionGroup var dataOptions: DataOptions
 
     @Flag(help: "No progress bar.")
@@ -87,8 +90,9 @@ struct TuneCommand: AsyncParsableCommand {
 
         // The winner, trained as `intent train` trains (validation split, calibration, refit).
         let settings = try base.overriding(best.values)
+        let epochLog = EpochLog()
         let outcome = try TrainingPipeline(model: settings, seed: seed, threads: modelKind == ModelManifest.lstmAttentionKind ? 2 : 1)
-            .run(train: source.train, validation: source.validation)
+            .run(train: source.train, validation: source.validation) { epochLog.record($0) }
         var metrics: [String: Double] = ["tuning_seconds": (searchSeconds * 1000).rounded() / 1000, "tuning_trials": Double(studied.count)]
         if let accuracy = best.rungs.last?.validationAccuracy { metrics["tuning_best_validation_accuracy"] = accuracy }
         if let accuracy = outcome.validationAccuracy { metrics["validation_accuracy"] = accuracy }
@@ -100,7 +104,18 @@ struct TuneCommand: AsyncParsableCommand {
         let directory = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try bundle.write(to: directory.appendingPathComponent("model").path)
-        try AtomicFile.write(try studyJSON(studied, best: best, seconds: searchSeconds), to: directory.appendingPathComponent("study.json").path)
+        let study = try studyJSON(studied, best: best, seconds: searchSeconds)
+        try AtomicFile.write(study, to: directory.appendingPathComponent("study.json").path)
+        if runsDir != "none" {
+            do {
+                let run = try RunRecorder.start(root: runsDir, kind: modelKind, started: started)
+                try run.record(command: "tune", bundle: bundle, outcome: outcome, epochs: epochLog.lines(merging: outcome.epochs), started: started)
+                try AtomicFile.write(study, to: run.directory.appendingPathComponent("study.json").path)
+                printError("recorded run \(run.id) in \(runsDir)")
+            } catch {
+                printError("warning: could not record the run in \(runsDir): \(error)")
+            }
+        }
         let baseline = studied.first { $0.number == 0 }?.rungs.last?.validationAccuracy
         printError(String(format: "tuned %d trials in %.1f s; best trial %d: validation accuracy %.4f (defaults %@) -> %@/model",
                           studied.count, searchSeconds, best.number, best.rungs.last?.validationAccuracy ?? 0,

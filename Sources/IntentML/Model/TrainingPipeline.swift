@@ -11,6 +11,11 @@ public struct TrainingOutcome: Sendable {
     public var outOfDomainCount: Int
     /// The LSTM's epochs (training and validation loss); empty for the n-gram model.
     public var epochs: [LSTMTrainer.EpochReport] = []
+    /// The validation part the threshold was calibrated on (and the LSTM stopped on).
+    public var validation: [LabeledExample] = []
+    /// Whether the final model was refit on training + validation data (so validation figures of the
+    /// final model are optimistic).
+    public var refitOnValidation = false
 }
 
 /// The whole training procedure shared by `intent train` and tuning: hold out validation data, train,
@@ -84,13 +89,16 @@ public struct TrainingPipeline: Sendable {
         let validationAccuracy = validation.isEmpty ? nil : Double(correct) / Double(validation.count)
 
         var finalTraining = fitPart
+        var refit = false
         if case .ngram(let hyperparameters) = model, refitOnAllData && explicitValidation == nil && !validation.isEmpty {
             finalTraining = train
+            refit = true
             classifier = .ngram(try NGramTrainer(hyperparameters: hyperparameters, seed: seed, threads: threads).train(train, progress: progress))
             classifier.unknownThreshold = threshold
         }
         return TrainingOutcome(
             classifier: classifier, validationAccuracy: validationAccuracy, validationCount: validation.count,
-            trainingCount: finalTraining.count, outOfDomainCount: finalTraining.filter { $0.labels.isUnknown }.count, epochs: epochs)
+            trainingCount: finalTraining.count, outOfDomainCount: finalTraining.filter { $0.labels.isUnknown }.count, epochs: epochs,
+            validation: validation, refitOnValidation: refit)
     }
 }

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import IntentML
+
+/// `intent runs list|compare`: the local runs registry that `intent train` and `intent tune` write.
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs",
+        abstract: "List and compare recorded training runs.",
+        subcommands: [List.self, Compare.self])
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One line per run, oldest first.")
+
+        @Option(help: "Runs registry directory.")
+        var runsDir = "runs"
+
+        @Option(help: "Output: text (a table) or json.")
+        var format: Format = .text
+
+        func run() async throws {
+            let runs = try RunRecorder.list(root: runsDir)
+            if format == .json {
+                let object = runs.map { ["id": $0.id, "run": $0.run, "metrics": $0.metrics] as [String: Any] }
+                print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                return
+            }
+            guard !runs.isEmpty else {
+                printError("no runs in \(runsDir): `intent train` records one there per training.")
+                return
+            }
+            let rows = runs.map { entry -> [String] in
+                let data = entry.run["data"] as? [String: Any]
+                return [entry.id, entry.run["command"] as? String ?? "", entry.run["model_kind"] as? String ?? "",
+                        RunsCommand.number(entry.metrics["validation_accuracy"]), RunsCommand.number(entry.metrics["training_seconds"]),
+                        String((data?["sha256"] as? String ?? "").prefix(12)), entry.run["model_version"] as? String ?? ""]
+            }
+            print(RunsCommand.table(header: ["run", "command", "kind", "valid_acc", "train_s", "data", "model"], rows: rows))
+        }
+    }
+
+    struct Compare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Hyperparameters and metrics of runs side by side.")
+
+        @Argument(help: "Run ids (directory names under --runs-dir).")
+        var runs: [String]
+
+        @Option(help: "Runs registry directory.")
+        var runsDir = "runs"
+
+        @Option(help: "Output: text (a table) or json.")
+        var format: Format = .text
+
+        func validate() throws {
+            guard !runs.isEmpty else { throw ValidationError("name at least one run (see `intent runs list`).") }
+        }
+
+        func run() async throws {
+            let known = Dictionary(try RunRecorder.list(root: runsDir).map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+            let chosen = try runs.map { id in
+                guard let entry = known[id] else { throw ValidationError("no run '\(id)' in \(runsDir): see `intent runs list`.") }
+                return entry
+            }
+            // Rows: every hyperparameter and metric any of the runs has, sorted by name.
+            var rows: [(String, [String])] = []
+            let parameters = Set(chosen.flatMap { ($0.run["hyperparameters"] as? [String: Any] ?? [:]).keys }).sorted()
+            for name in parameters {
+                rows.append((name, chosen.map { RunsCommand.value(($0.run["hyperparameters"] as? [String: Any])?[name]) }))
+            }
+            for name in ["model_kind", "seed", "threads"] { rows.append((name, chosen.map { RunsCommand.value($0.run[name]) })) }
+            rows.append(("data_sha256", chosen.map { String((($0.run["data"] as? [String: Any])?["sha256"] as? String ?? "").prefix(12)) }))
+            for name in Set(chosen.flatMap(\.metrics.keys)).sorted() {
+                rows.append(("metric: \(name)", chosen.map { RunsCommand.value($0.metrics[name]) }))
+            }
+            if format == .json {
+                let object = Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: { $1 }).merging(["runs": runs]) { $1 }
+                print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                return
+            }
+            print(RunsCommand.table(header: [""] + runs, rows: rows.map { [$0.0] + $0.1 }))
+        }
+    }
+
+    static func number(_ value: Any?) -> String {
+        guard let number = value as? NSNumber else { return "" }
+        return String(format: "%.4f", number.doubleValue)
+    }
+
+    static func value(_ value: Any?) -> String {
+        switch value {
+        case nil: return ""
+        case let number as NSNumber: return number.stringValue
+        case let text as String: return text
+        case let other?: return "\(other)"
+        }
+    }
+
+    /// Left-aligned columns separated by two spaces.
+    static func table(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in cell.padding(toLength: widths[column], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+}

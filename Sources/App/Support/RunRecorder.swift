@@ -1,0 +1,116 @@
+import Foundation
+import IntentML
+
+/// The local runs registry: every `intent train` and `intent tune` gets a directory under the runs root
+/// (`runs/` unless `--runs-dir` or `INTENT_RUNS_DIR` says otherwise) holding
+///
+/// - `run.json`: the command, model kind, hyperparameters, seed, threads, data sources and sha256, start time
+/// - `epochs.jsonl`: one line per epoch of the final training (loss, learning rate; the LSTM adds its
+///   validation loss and accuracy)
+/// - `metrics.json`: the final figures (validation accuracy, training seconds, ...)
+/// - `model/`: the bundle, and `report.html`: the evaluation of the model on its validation part
+///
+/// Every file is written atomically; `intent runs list` and `intent runs compare` read them back.
+struct RunRecorder {
+    static let runFile = "run.json", epochsFile = "epochs.jsonl", metricsFile = "metrics.json"
+    static let modelDirectory = "model", reportFile = "report.html"
+
+    let directory: URL
+    var id: String { directory.lastPathComponent }
+
+    /// Makes a new run directory under `root`: `YYYYMMDD-HHMMSS-<kind>-<4 hex>`, sortable by start time.
+    static func start(root: String, kind: String, started: Date = Date()) throws -> RunRecorder {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        var generator = SystemRandomNumberGenerator()
+        let suffix = String(format: "%04x", Int(generator.next() as UInt16))
+        let directory = URL(fileURLWithPath: root).appendingPathComponent("\(formatter.string(from: started))-\(kind)-\(suffix)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return RunRecorder(directory: directory)
+    }
+
+    func write(json object: Any, to name: String) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        try AtomicFile.write(data, to: directory.appendingPathComponent(name).path)
+    }
+
+    func write(lines: [[String: Any]], to name: String) throws {
+        var text = Data()
+        for line in lines {
+            text.append(try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]))
+            text.append(0x0A)
+        }
+        try AtomicFile.write(text, to: directory.appendingPathComponent(name).path)
+    }
+
+    /// Records a finished training: its parameters, epochs, metrics, bundle and validation report.
+    func record(command: String, bundle: ModelBundle, outcome: TrainingOutcome, epochs: [[String: Any]], started: Date) throws {
+        let manifest = bundle.manifest
+        let hyperparameters = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(manifest))) as? [String: Any]
+        try write(json: [
+            "id": id, "command": command, "model_kind": manifest.modelKind, "started_at": ISO8601DateFormatter().string(from: started),
+            "hyperparameters": hyperparameters?["hyperparameters"] ?? [:], "seed": manifest.seed, "threads": manifest.threads,
+            "data": ["sources": manifest.trainingData.sources, "sha256": manifest.trainingData.sha256,
+                     "examples": manifest.trainingData.examples, "validation_examples": manifest.trainingData.validationExamples],
+            "model_version": manifest.version, "tool_version": manifest.toolVersion,
+        ], to: Self.runFile)
+        try write(lines: epochs, to: Self.epochsFile)
+        try write(json: manifest.metrics, to: Self.metricsFile)
+        try bundle.write(to: directory.appendingPathComponent(Self.modelDirectory).path)
+        if !outcome.validation.isEmpty {
+            let result = Evaluator.evaluate(classNames: bundle.classifier.labels.classes, examples: bundle.classifier.scoredExamples(outcome.validation),
+                                            oodConfidences: nil)
+            let description = "\(manifest.name) v\(manifest.version) (\(manifest.modelKind)) on its validation part"
+                + (outcome.refitOnValidation ? " (the model was refit on it afterwards, so these figures are optimistic)" : "")
+            let html = HTMLReport.render(report: result, title: "IntentOps run \(id)", modelDescription: description)
+            try AtomicFile.write(Data(html.utf8), to: directory.appendingPathComponent(Self.reportFile).path)
+        }
+    }
+
+    /// Every run under `root`, oldest first: its id and the decoded run and metrics files.
+    static func list(root: String) throws -> [(id: String, run: [String: Any], metrics: [String: Any])] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return names.sorted().compactMap { name in
+            let directory = URL(fileURLWithPath: root).appendingPathComponent(name)
+            guard let data = try? Data(contentsOf: directory.appendingPathComponent(runFile)),
+                  let run = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+            let metrics = (try? Data(contentsOf: directory.appendingPathComponent(metricsFile)))
+                .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
+            return (name, run, metrics)
+        }
+    }
+}
+
+/// The last progress report of each epoch of the final training, for `epochs.jsonl`.
+final class EpochLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var epochs: [Int: (loss: Float, learningRate: Float)] = [:]
+    private var lastEpoch = 0
+
+    func record(_ step: TrainingProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        // A new training (the n-gram refit) starts again at epoch 1: keep only the final training's epochs.
+        if step.epoch < lastEpoch { epochs.removeAll() }
+        lastEpoch = step.epoch
+        epochs[step.epoch] = (step.loss, step.learningRate)
+    }
+
+    /// One line per epoch; the LSTM's reports add the epoch's training loss and validation figures.
+    func lines(merging reports: [LSTMTrainer.EpochReport]) -> [[String: Any]] {
+        lock.lock()
+        defer { lock.unlock() }
+        let byEpoch = Dictionary(reports.map { ($0.epoch, $0) }, uniquingKeysWith: { $1 })
+        return epochs.keys.sorted().map { epoch in
+            var line: [String: Any] = ["epoch": epoch, "loss": Double(epochs[epoch]?.loss ?? 0), "learning_rate": Double(epochs[epoch]?.learningRate ?? 0)]
+            if let report = byEpoch[epoch] {
+                line["loss"] = Double(report.trainingLoss)
+                if let loss = report.validationLoss { line["validation_loss"] = Double(loss) }
+                if let accuracy = report.validationAccuracy { line["validation_accuracy"] = accuracy }
+            }
+            return line
+        }
+    }
+}
