@@ -24,7 +24,7 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 # Its own scratch path, so a host's .build (if the context has one) is never mixed in.
 RUN swift build -c release --static-swift-stdlib --scratch-path /build --product intent \
  && install -D -s /build/release/intent /rootfs/usr/local/bin/intent \
- && /rootfs/usr/local/bin/intent train --output /rootfs/opt/intentops/models/default --seed 42 --quiet \
+ && /rootfs/usr/local/bin/intent train --output /rootfs/opt/intentops/models/default --seed 42 --quiet --runs-dir none \
  && sqlite=$(readlink -f "$(ldd /rootfs/usr/local/bin/intent | awk '/libsqlite3/ {print $3}')") \
  && install -D "$sqlite" "/rootfs$(dirname "$sqlite")/libsqlite3.so.0" \
  && mkdir -p /writable/var/lib/intentops

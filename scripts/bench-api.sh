@@ -22,11 +22,11 @@ cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; for p in "${others[@
 trap cleanup EXIT
 
 if [ -f "$atis/train.tsv" ]; then
-  "$bin" train --data "$atis/train.tsv" --ood "$atis/ood.tsv" --output "$work/model" --quiet
+  "$bin" train --data "$atis/train.tsv" --ood "$atis/ood.tsv" --output "$work/model" --quiet --runs-dir none
   sentence="show me flights from boston to denver tomorrow morning"
 else
   echo "no ATIS at $atis: using the built-in dataset" >&2
-  "$bin" train --output "$work/model" --quiet
+  "$bin" train --output "$work/model" --quiet --runs-dir none
   sentence="what will the weather be like tomorrow"
 fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -18,7 +18,7 @@ seeds=${SEEDS:-1 2 3}
 for seed in $seeds; do
   start=$(date +%s.%N)
   "$bin" train --model-kind lstm-attention --threads 2 --data "$atis/train.tsv" --ood "$atis/ood.tsv" --seed "$seed" \
-    --output "$work/model-$seed" --quiet
+    --output "$work/model-$seed" --quiet --runs-dir none
   end=$(date +%s.%N)
   echo "$start $end" > "$work/time-$seed"
   "$bin" evaluate --model "$work/model-$seed" --data "$atis/test.tsv" --ood "$atis/ood_test.tsv" --format json > "$work/eval-$seed.json"
@@ -44,7 +44,7 @@ mean = [sum(r[i] for r in rows) / len(rows) for i in range(len(rows[0]))]
 print(f"{'mean':>4} {mean[0]:9.4f} {mean[1]:9.4f} {mean[2]:9.4f} {mean[3]:9.4f} {mean[4]:7.3f} {mean[5]:7.1f} {mean[6]:6.1f} {mean[7]:9.1f}")
 PY
 first=$(echo $seeds | cut -d' ' -f1)
-"$bin" train --model-kind lstm-attention --threads 1 --data "$atis/train.tsv" --ood "$atis/ood.tsv" --seed "$first" --output "$work/again" --quiet
+"$bin" train --model-kind lstm-attention --threads 1 --data "$atis/train.tsv" --ood "$atis/ood.tsv" --seed "$first" --output "$work/again" --quiet --runs-dir none
 if cmp -s "$work/model-$first/weights.bin" "$work/again/weights.bin"; then
   echo "== determinism: seed $first with --threads 2 and again with --threads 1: weights.bin identical"
 else

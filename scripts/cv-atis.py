@@ -43,7 +43,7 @@ with tempfile.TemporaryDirectory() as work:
             with open(valid, "w", encoding="utf-8") as out:
                 out.write("\n".join(folds[k]) + "\n")
             command = [binary, "train", "--data", train, "--ood", os.path.join(args.atis, "ood.tsv"),
-                       "--seed", "1", "--output", model, "--quiet", "--model-kind", args.model_kind, "--threads", str(args.threads)]
+                       "--seed", "1", "--output", model, "--quiet", "--runs-dir", "none", "--model-kind", args.model_kind, "--threads", str(args.threads)]
             if config != "-":
                 command += ["--config", config]
             subprocess.run(command, check=True, stdout=subprocess.DEVNULL)

@@ -19,11 +19,11 @@ else
   train="" test="" bar=0.85
 fi
 if [ -n "$train" ]; then
-  "$bin" train --data "$train" --seed 1 --output "$work/model" --quiet
+  "$bin" train --data "$train" --seed 1 --output "$work/model" --quiet --runs-dir none
   "$bin" evaluate --model "$work/model" --data "$test" --min-accuracy "$bar" --format json
 else
   # The built-in dataset: `intent train` holds out a stratified validation split and records its accuracy.
-  "$bin" train --seed 1 --output "$work/model" --quiet
+  "$bin" train --seed 1 --output "$work/model" --quiet --runs-dir none
   python3 - "$work/model/manifest.json" "$bar" <<'PY'
 import json, sys
 accuracy = json.load(open(sys.argv[1]))["metrics"]["validation_accuracy"]
