@@ -144,8 +144,11 @@ struct LSTMAttentionTests {
             }
         }
         #expect(abs(logit(model.parameters) - explanation.score) < 1e-4)
-        let step: Float = 1e-2
-        for (t, id) in model.wordIDs(of: text).enumerated() {
+        let step: Float = 3e-3
+        let ids = model.wordIDs(of: text)
+        // Words out of the vocabulary share the unknown word's embedding: scaling it moves all of them,
+        // so each distinct id is compared with the sum of its tokens' attributions.
+        for id in Set(ids) {
             // Scaling the word's embedding by (1 + e) moves x_t along itself: d z / d e = (dz/dx_t) . x_t.
             var plus = model.parameters, minus = model.parameters
             for d in 0..<dimension {
@@ -153,8 +156,8 @@ struct LSTMAttentionTests {
                 minus[network.embedding + Int(id) * dimension + d] *= 1 - step
             }
             let numeric = (logit(plus) - logit(minus)) / (2 * step)
-            let analytic = explanation.tokens[t].contribution
-            #expect(abs(numeric - analytic) <= 2e-3 + 0.02 * abs(numeric), "token \(t): \(numeric) vs \(analytic)")
+            let analytic = ids.indices.filter { ids[$0] == id }.map { explanation.tokens[$0].contribution }.reduce(0, +)
+            #expect(abs(numeric - analytic) <= 1e-3 + 0.02 * abs(numeric), "word id \(id): \(numeric) vs \(analytic)")
         }
     }
 

@@ -117,11 +117,13 @@ public struct HyperparameterSearch: Sendable {
     }
 }
 
-/// Rung results written by concurrent trials, each to its own slot.
-private final class ResultSlots: @unchecked Sendable {
-    private var values: [HyperparameterSearch.RungResult?]
-    private let lock = NSLock()
-    init(count: Int) { values = [HyperparameterSearch.RungResult?](repeating: nil, count: count) }
-    func set(_ index: Int, _ value: HyperparameterSearch.RungResult) { lock.lock(); values[index] = value; lock.unlock() }
-    func value(_ index: Int) -> HyperparameterSearch.RungResult? { lock.lock(); defer { lock.unlock() }; return values[index] }
+extension HyperparameterSearch {
+    /// Rung results written by concurrent trials, each to its own slot.
+    final class ResultSlots: @unchecked Sendable {
+        private var values: [RungResult?]
+        private let lock = NSLock()
+        init(count: Int) { values = [RungResult?](repeating: nil, count: count) }
+        func set(_ index: Int, _ value: RungResult) { lock.lock(); values[index] = value; lock.unlock() }
+        func value(_ index: Int) -> RungResult? { lock.lock(); defer { lock.unlock() }; return values[index] }
+    }
 }

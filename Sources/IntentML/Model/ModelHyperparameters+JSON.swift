@@ -1,0 +1,48 @@
+import Foundation
+
+/// Hyperparameters as JSON objects, for tuning: read the settings, put drawn values in, validate.
+extension ModelHyperparameters {
+    /// The settings as a JSON object (snake_case keys).
+    func jsonObject() throws -> [String: Any] {
+        let encoder = JSONEncoder()
+        let data: Data
+        switch self {
+        case .ngram(let settings): data = try encoder.encode(settings)
+        case .lstmAttention(let settings): data = try encoder.encode(settings)
+        }
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    /// These settings with `values` (JSON fragments by name) put in; the result is validated.
+    public func overriding(_ values: [String: String]) throws -> ModelHyperparameters {
+        var object = try jsonObject()
+        for (name, fragment) in values {
+            object[name] = try JSONSerialization.jsonObject(with: Data(fragment.utf8), options: [.fragmentsAllowed])
+        }
+        let data = try JSONSerialization.data(withJSONObject: object)
+        let result: ModelHyperparameters
+        switch self {
+        case .ngram: result = .ngram(try JSONDecoder().decode(Hyperparameters.self, from: data))
+        case .lstmAttention: result = .lstmAttention(try JSONDecoder().decode(LSTMHyperparameters.self, from: data))
+        }
+        let problems = result.validationProblems()
+        guard problems.isEmpty else { throw TrainingError.invalidHyperparameters(problems) }
+        return result
+    }
+
+    /// Passes over the data (the budget successive halving cuts).
+    public var epochs: Int {
+        get {
+            switch self {
+            case .ngram(let settings): return settings.epochs
+            case .lstmAttention(let settings): return settings.epochs
+            }
+        }
+        set {
+            switch self {
+            case .ngram(var settings): settings.epochs = newValue; self = .ngram(settings)
+            case .lstmAttention(var settings): settings.epochs = newValue; self = .lstmAttention(settings)
+            }
+        }
+    }
+}
