@@ -43,6 +43,21 @@ struct HyperparameterSearchTests {
         }
     }
 
+    @Test("the study page: one line per drawn trial, every parameter an axis, importance by rank correlation, nothing fetched")
+    func studyPage() throws {
+        let trials = try Self.run(seed: 5, parallel: 1)
+        let space = try SearchSpace(data: Data(Self.space.utf8), kind: "ngram", path: "space.json")
+        let best = HyperparameterSearch.best(of: trials)?.number
+        let page = TuningReport.render(space: space, trials: trials, best: best, title: "study <5>")
+        #expect(page.components(separatedBy: "<polyline").count - 1 == trials.filter { $0.number > 0 && $0.failure == nil }.count)
+        for name in ["learning_rate", "dimension", "epochs", "feature_weighting", "accuracy (rung 1)"] { #expect(page.contains(">\(name)<")) }
+        #expect(page.contains("study &lt;5&gt;") && !page.contains("<script") && !page.contains("src="))
+        #expect(abs(TuningReport.spearman([1, 2, 3, 4], [10, 20, 30, 40]) - 1) < 1e-12)
+        #expect(abs(TuningReport.spearman([1, 2, 3, 4], [4, 3, 2, 1]) + 1) < 1e-12)
+        #expect(abs(TuningReport.spearman([1, 1, 2, 2], [1, 2, 3, 4]) - 0.894427191) < 1e-6, "ties get average ranks")
+        #expect(TuningReport.spearman([1, 1, 1], [1, 2, 3]) == 0)
+    }
+
     @Test("a space naming an unknown hyperparameter or a bad range is refused with the name", arguments: [
         (#"{"hidden_size": {"choice": [8]}}"#, "hidden_size"),
         (#"{"dimension": {"uniform": [9, 1]}}"#, "low <= high"),

@@ -13,7 +13,8 @@ struct TuneCommand: AsyncParsableCommand {
             the training part and is scored by its accuracy on the validation part (--valid, or a stratified \
             share of --data). Successive halving trains all trials on a ninth of their epochs, the best third \
             on a third, and the best third of those on all of them. The same --seed gives the same trials and \
-            results. Writes DIR/study.json (every trial) and DIR/model (the best setting, trained on all the data).
+            results. Writes DIR/study.json (every trial), DIR/study.html (parallel coordinates and parameter \
+            importance) and DIR/model (the best setting, trained on all the data).
             """)
 
     @Option(help: "Labelled training data. Default: the built-in dataset.")
@@ -106,11 +107,15 @@ struct TuneCommand: AsyncParsableCommand {
         try bundle.write(to: directory.appendingPathComponent("model").path)
         let study = try studyJSON(studied, best: best, seconds: searchSeconds)
         try AtomicFile.write(study, to: directory.appendingPathComponent("study.json").path)
+        let page = Data(TuningReport.render(space: searchSpace, trials: studied, best: best.number,
+                                            title: "IntentOps tuning study: \(modelKind), \(studied.count) trials, seed \(seed)").utf8)
+        try AtomicFile.write(page, to: directory.appendingPathComponent("study.html").path)
         if runsDir != "none" {
             do {
                 let run = try RunRecorder.start(root: runsDir, kind: modelKind, started: started)
                 try run.record(command: "tune", bundle: bundle, outcome: outcome, epochs: epochLog.lines(merging: outcome.epochs), started: started)
                 try AtomicFile.write(study, to: run.directory.appendingPathComponent("study.json").path)
+                try AtomicFile.write(page, to: run.directory.appendingPathComponent("study.html").path)
                 printError("recorded run \(run.id) in \(runsDir)")
             } catch {
                 printError("warning: could not record the run in \(runsDir): \(error)")
