@@ -37,6 +37,16 @@ struct LSTMAttentionTests {
         }
     }
 
+    /// Settings small enough to train on the built-in dataset in a test.
+    static func small(embedding: Int, hidden: Int, attention: Int, epochs: Int) -> LSTMHyperparameters {
+        var settings = LSTMHyperparameters()
+        settings.embeddingDimension = embedding
+        settings.hiddenSize = hidden
+        settings.attentionSize = attention
+        settings.epochs = epochs
+        return settings
+    }
+
     /// Every parameter group of the network, by name and range.
     static func groups(_ n: LSTMAttentionNetwork) -> [(String, Range<Int>)] {
         [
@@ -84,11 +94,7 @@ struct LSTMAttentionTests {
 
     @Test("a sentence alone and inside padded batches gets the same answer and confidence, bit for bit")
     func paddingInvariance() throws {
-        var hyperparameters = LSTMHyperparameters()
-        hyperparameters.embeddingDimension = 16
-        hyperparameters.hiddenSize = 12
-        hyperparameters.attentionSize = 8
-        hyperparameters.epochs = 3
+        let hyperparameters = Self.small(embedding: 16, hidden: 12, attention: 8, epochs: 3)
         let (model, _) = try LSTMTrainer(hyperparameters: hyperparameters, seed: 3).train(DefaultDataset.examples())
         let sentences = DefaultDataset.examples().prefix(40).map(\.text) + ["a", "book me a flight from paris to a city i never named in training at all, please"]
         let alone = sentences.map { model.predict($0, topK: 3) }
@@ -102,11 +108,7 @@ struct LSTMAttentionTests {
 
     @Test("the same seed gives the same weights bit for bit, with one thread or two")
     func deterministic() throws {
-        var hyperparameters = LSTMHyperparameters()
-        hyperparameters.embeddingDimension = 8
-        hyperparameters.hiddenSize = 6
-        hyperparameters.attentionSize = 4
-        hyperparameters.epochs = 2
+        let hyperparameters = Self.small(embedding: 8, hidden: 6, attention: 4, epochs: 2)
         let data = DefaultDataset.examples()
         let (train, validation) = DatasetSplit.stratified(data, validationFraction: 0.2, seed: 1)
         let first = try LSTMTrainer(hyperparameters: hyperparameters, seed: 9, threads: 1).train(train, validation: validation)
@@ -121,11 +123,7 @@ struct LSTMAttentionTests {
 
     @Test("explanations: attention sums to 1 and each attribution is the derivative of the logit along the word's embedding")
     func explanations() throws {
-        var hyperparameters = LSTMHyperparameters()
-        hyperparameters.embeddingDimension = 10
-        hyperparameters.hiddenSize = 8
-        hyperparameters.attentionSize = 6
-        hyperparameters.epochs = 3
+        let hyperparameters = Self.small(embedding: 10, hidden: 8, attention: 6, epochs: 3)
         let (model, _) = try LSTMTrainer(hyperparameters: hyperparameters, seed: 4).train(DefaultDataset.examples())
         let text = "book a table for two tonight"
         let explanation = model.explain(text)

@@ -7,11 +7,7 @@ struct ModelBundleTests {
     static func makeBundle(kind: String = ModelManifest.ngramKind) throws -> ModelBundle {
         let model: IntentClassifier
         if kind == ModelManifest.lstmAttentionKind {
-            var hyperparameters = LSTMHyperparameters()
-            hyperparameters.embeddingDimension = 8
-            hyperparameters.hiddenSize = 6
-            hyperparameters.attentionSize = 5
-            hyperparameters.epochs = 2
+            let hyperparameters = LSTMAttentionTests.small(embedding: 8, hidden: 6, attention: 5, epochs: 2)
             model = .lstmAttention(try LSTMTrainer(hyperparameters: hyperparameters, seed: 9).train(DefaultDataset.examples()).classifier)
         } else {
             var hyperparameters = Hyperparameters()

@@ -119,49 +119,39 @@ struct PredictionEndpoint: Sendable {
     static func appendExplanation(of text: String, by classifier: IntentClassifier, to out: inout [UInt8]) {
         switch classifier {
         case .ngram(let model):
-            appendExplanation(model.explain(text), to: &out)
-        case .lstmAttention(let model):
             let explanation = model.explain(text)
-            out.append(contentsOf: #","explanation":{"intent":"#.utf8)
-            JSONText.appendQuoted(explanation.intent, to: &out)
-            out.append(contentsOf: #","score":"#.utf8)
-            out.append(contentsOf: JSONText.number(explanation.score).utf8)
-            out.append(contentsOf: #","bias":"#.utf8)
-            out.append(contentsOf: JSONText.number(explanation.bias).utf8)
-            out.append(contentsOf: #","tokens":["#.utf8)
+            appendExplanationHead(intent: explanation.intent, score: explanation.score, bias: explanation.bias, to: &out)
             for (index, token) in explanation.tokens.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: #"{"token":"#.utf8)
-                JSONText.appendQuoted(token.token, to: &out)
-                out.append(contentsOf: #","contribution":"#.utf8)
-                out.append(contentsOf: JSONText.number(token.contribution).utf8)
-                out.append(contentsOf: #","attention":"#.utf8)
-                out.append(contentsOf: JSONText.number(token.attention).utf8)
-                out.append(UInt8(ascii: "}"))
+                JSONText.appendEntry("token", token.token, "contribution", token.contribution, to: &out)
             }
-            out.append(contentsOf: #"],"features":[]}"#.utf8)
-        }
-    }
-
-    /// The explanation: every token's share of the chosen class's score, and the strongest features.
-    static func appendExplanation(_ explanation: NGramClassifier.Explanation, to out: inout [UInt8]) {
-        out.append(contentsOf: #","explanation":{"intent":"#.utf8)
-        JSONText.appendQuoted(explanation.intent, to: &out)
-        out.append(contentsOf: #","score":"#.utf8)
-        out.append(contentsOf: JSONText.number(explanation.score).utf8)
-        out.append(contentsOf: #","bias":"#.utf8)
-        out.append(contentsOf: JSONText.number(explanation.bias).utf8)
-        out.append(contentsOf: #","tokens":["#.utf8)
-        for (index, token) in explanation.tokens.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONText.appendEntry("token", token.token, "contribution", token.contribution, to: &out)
-        }
-        out.append(contentsOf: #"],"features":["#.utf8)
-        for (index, feature) in explanation.features.prefix(APILimits.maxExplainedFeatures).enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONText.appendEntry("feature", feature.feature, "contribution", feature.contribution,
-                                 extra: ("kind", feature.kind.rawValue), to: &out)
+            out.append(contentsOf: #"],"features":["#.utf8)
+            for (index, feature) in explanation.features.prefix(APILimits.maxExplainedFeatures).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONText.appendEntry("feature", feature.feature, "contribution", feature.contribution,
+                                     extra: ("kind", feature.kind.rawValue), to: &out)
+            }
+        case .lstmAttention(let model):
+            let explanation = model.explain(text)
+            appendExplanationHead(intent: explanation.intent, score: explanation.score, bias: explanation.bias, to: &out)
+            for (index, token) in explanation.tokens.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONText.appendEntry("token", token.token, "contribution", token.contribution,
+                                     extraNumber: ("attention", token.attention), to: &out)
+            }
+            out.append(contentsOf: #"],"features":["#.utf8)
         }
         out.append(contentsOf: "]}".utf8)
+    }
+
+    /// `,"explanation":{"intent":...,"score":...,"bias":...,"tokens":[`, the part both kinds share.
+    private static func appendExplanationHead(intent: String, score: Float, bias: Float, to out: inout [UInt8]) {
+        out.append(contentsOf: #","explanation":{"intent":"#.utf8)
+        JSONText.appendQuoted(intent, to: &out)
+        out.append(contentsOf: #","score":"#.utf8)
+        out.append(contentsOf: JSONText.number(score).utf8)
+        out.append(contentsOf: #","bias":"#.utf8)
+        out.append(contentsOf: JSONText.number(bias).utf8)
+        out.append(contentsOf: #","tokens":["#.utf8)
     }
 }

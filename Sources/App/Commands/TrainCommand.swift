@@ -13,17 +13,7 @@ struct TrainCommand: AsyncParsableCommand {
             on all of it. Out-of-domain sentences (--ood) teach the model what to reject.
             """)
 
-    @Option(help: "Labelled training data (TSV text<TAB>label, CSV with header, or JSONL). Default: the built-in dataset.")
-    var data: String?
-
-    @Option(help: "Labelled validation data; default: a stratified share of --data.")
-    var valid: String?
-
-    @Option(help: "Out-of-domain sentences (any format; labels ignored), trained as <unknown>.")
-    var ood: String?
-
-    @Option(help: "Model kind: ngram (fastText-class, the default: trains in seconds, predicts in microseconds) or lstm-attention (bidirectional LSTM with self-attention).")
-    var modelKind = ModelManifest.ngramKind
+    @OptionGroup var inputs: TrainingInputOptions
 
     @Option(help: "Hyperparameters JSON for the model kind; fields not given keep their defaults (see README).")
     var config: String?
@@ -50,18 +40,17 @@ struct TrainCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be in 1...256, got \(threads).") }
-        guard ModelHyperparameters.kinds.contains(modelKind) else {
-            throw ValidationError("--model-kind must be one of \(ModelHyperparameters.kinds.joined(separator: ", ")), got '\(modelKind)'.")
-        }
     }
 
     func run() async throws {
-        guard var hyperparameters = ModelHyperparameters.defaults(kind: modelKind) else { throw ValidationError("unknown --model-kind '\(modelKind)'.") }
-        if let config { hyperparameters = try ModelHyperparameters.load(path: config, kind: modelKind) }
-        hyperparameters.labelSeparator = dataOptions.labelSeparator
+        var hyperparameters = try inputs.defaults(labelSeparator: dataOptions.labelSeparator)
+        if let config {
+            hyperparameters = try ModelHyperparameters.load(path: config, kind: inputs.modelKind)
+            hyperparameters.labelSeparator = dataOptions.labelSeparator
+        }
 
         let started = Date()
-        let source = try TrainingSource.load(data: data, valid: valid, ood: ood, options: dataOptions)
+        let source = try inputs.load(options: dataOptions)
         let progress = TerminalProgress(quiet: quiet)
         let epochLog = EpochLog()
         let pipeline = TrainingPipeline(model: hyperparameters, seed: seed, threads: threads)
@@ -87,16 +76,7 @@ struct TrainCommand: AsyncParsableCommand {
                 validationExamples: outcome.validationCount, outOfDomainExamples: outcome.outOfDomainCount),
             metrics: metrics)
         try bundle.write(to: output)
-        if runsDir != "none" {
-            // The bundle at --output is what was asked for; a registry that cannot be written is a warning.
-            do {
-                let run = try RunRecorder.start(root: runsDir, kind: modelKind, started: started)
-                try run.record(command: "train", bundle: bundle, outcome: outcome, epochs: epochLog.lines(merging: outcome.epochs), started: started)
-                printError("recorded run \(run.id) in \(runsDir)")
-            } catch {
-                printError("warning: could not record the run in \(runsDir): \(error)")
-            }
-        }
+        RunRecorder.record(in: runsDir, command: "train", bundle: bundle, outcome: outcome, epochs: epochLog, started: started)
 
         let classes = outcome.classifier.labels.classes.filter { $0 != LabelSet.unknownLabel }.count
         var summary = "trained \(bundle.manifest.name) v\(bundle.manifest.version): \(outcome.trainingCount) examples, \(classes) intents"

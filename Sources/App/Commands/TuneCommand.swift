@@ -17,17 +17,7 @@ struct TuneCommand: AsyncParsableCommand {
             importance) and DIR/model (the best setting, trained on all the data).
             """)
 
-    @Option(help: "Labelled training data. Default: the built-in dataset.")
-    var data: String?
-
-    @Option(help: "Labelled validation data; default: a stratified share of --data.")
-    var valid: String?
-
-    @Option(help: "Out-of-domain sentences, trained as <unknown>.")
-    var ood: String?
-
-    @Option(help: "Model kind: ngram or lstm-attention.")
-    var modelKind = ModelManifest.ngramKind
+    @OptionGroup var inputs: TrainingInputOptions
 
     @Option(help: "Search space JSON: {\"name\": {\"uniform\"|\"log_uniform\"|\"int_uniform\": [low, high]} or {\"choice\": [...]}}.")
     var space: String
@@ -55,21 +45,18 @@ struct TuneCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...10_000).contains(trials) else { throw ValidationError("--trials must be in 1...10000, got \(trials).") }
         guard (1...256).contains(parallel) else { throw ValidationError("--parallel must be in 1...256, got \(parallel).") }
-        guard ModelHyperparameters.kinds.contains(modelKind) else {
-            throw ValidationError("--model-kind must be one of \(ModelHyperparameters.kinds.joined(separator: ", ")), got '\(modelKind)'.")
-        }
     }
 
     func run() async throws {
-        guard var base = ModelHyperparameters.defaults(kind: modelKind) else { throw ValidationError("unknown --model-kind '\(modelKind)'.") }
-        base.labelSeparator = dataOptions.labelSeparator
+        let modelKind = inputs.modelKind
+        let base = try inputs.defaults(labelSeparator: dataOptions.labelSeparator)
         let spaceData: Data
         do { spaceData = try Data(contentsOf: URL(fileURLWithPath: space)) } catch {
             throw ValidationError("cannot read --space \(space): \(error.localizedDescription)")
         }
         let searchSpace = try SearchSpace(data: spaceData, kind: modelKind, path: space)
         let started = Date()
-        let source = try TrainingSource.load(data: data, valid: valid, ood: ood, options: dataOptions)
+        let source = try inputs.load(options: dataOptions)
         let (fit, validation): ([LabeledExample], [LabeledExample])
         if let explicit = source.validation {
             (fit, validation) = (source.train, explicit)
@@ -110,17 +97,8 @@ struct TuneCommand: AsyncParsableCommand {
         let page = Data(TuningReport.render(space: searchSpace, trials: studied, best: best.number,
                                             title: "IntentOps tuning study: \(modelKind), \(studied.count) trials, seed \(seed)").utf8)
         try AtomicFile.write(page, to: directory.appendingPathComponent("study.html").path)
-        if runsDir != "none" {
-            do {
-                let run = try RunRecorder.start(root: runsDir, kind: modelKind, started: started)
-                try run.record(command: "tune", bundle: bundle, outcome: outcome, epochs: epochLog.lines(merging: outcome.epochs), started: started)
-                try AtomicFile.write(study, to: run.directory.appendingPathComponent("study.json").path)
-                try AtomicFile.write(page, to: run.directory.appendingPathComponent("study.html").path)
-                printError("recorded run \(run.id) in \(runsDir)")
-            } catch {
-                printError("warning: could not record the run in \(runsDir): \(error)")
-            }
-        }
+        RunRecorder.record(in: runsDir, command: "tune", bundle: bundle, outcome: outcome, epochs: epochLog, started: started,
+                           extraFiles: ["study.json": study, "study.html": page])
         let baseline = studied.first { $0.number == 0 }?.rungs.last?.validationAccuracy
         printError(String(format: "tuned %d trials in %.1f s; best trial %d: validation accuracy %.4f (defaults %@) -> %@/model",
                           studied.count, searchSeconds, best.number, best.rungs.last?.validationAccuracy ?? 0,
@@ -139,7 +117,7 @@ struct TuneCommand: AsyncParsableCommand {
 
     private func studyJSON(_ trials: [HyperparameterSearch.Trial], best: HyperparameterSearch.Trial, seconds: Double) throws -> Data {
         let object: [String: Any] = [
-            "model_kind": modelKind, "seed": seed, "trials_requested": trials.count, "seconds": seconds, "best_trial": best.number,
+            "model_kind": inputs.modelKind, "seed": seed, "trials_requested": trials.count, "seconds": seconds, "best_trial": best.number,
             "trials": trials.map { trial -> [String: Any] in
                 var entry: [String: Any] = [
                     "trial": trial.number,

@@ -104,10 +104,11 @@ enum JSONText {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Appends `{"<textKey>": text, ["<extra key>": extra value,] "<numberKey>": number}`: one row of a
-    /// top-k list or of an explanation.
+    /// Appends `{"<textKey>": text, ["<extra key>": extra value,] "<numberKey>": number[, "<key>": number]}`:
+    /// one row of a top-k list or of an explanation.
     static func appendEntry(_ textKey: String, _ text: String, _ numberKey: String, _ value: Float,
-                            extra: (key: String, value: String)? = nil, to out: inout [UInt8]) {
+                            extra: (key: String, value: String)? = nil, extraNumber: (key: String, value: Float)? = nil,
+                            to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
         appendQuoted(textKey, to: &out)
         out.append(UInt8(ascii: ":"))
@@ -122,6 +123,12 @@ enum JSONText {
         appendQuoted(numberKey, to: &out)
         out.append(UInt8(ascii: ":"))
         out.append(contentsOf: number(value).utf8)
+        if let extraNumber {
+            out.append(UInt8(ascii: ","))
+            appendQuoted(extraNumber.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: number(extraNumber.value).utf8)
+        }
         out.append(UInt8(ascii: "}"))
     }
 

@@ -69,6 +69,21 @@ struct RunRecorder {
         }
     }
 
+    /// Records a finished training under `root` (`none`: not at all). The bundle at --output is what was
+    /// asked for, so a registry that cannot be written is a warning, not a failure.
+    static func record(in root: String, command: String, bundle: ModelBundle, outcome: TrainingOutcome, epochs: EpochLog,
+                       started: Date, extraFiles: [String: Data] = [:]) {
+        guard root != "none" else { return }
+        do {
+            let run = try start(root: root, kind: bundle.manifest.modelKind, started: started)
+            try run.record(command: command, bundle: bundle, outcome: outcome, epochs: epochs.lines(merging: outcome.epochs), started: started)
+            for (name, data) in extraFiles { try AtomicFile.write(data, to: run.directory.appendingPathComponent(name).path) }
+            printError("recorded run \(run.id) in \(root)")
+        } catch {
+            printError("warning: could not record the run in \(root): \(error)")
+        }
+    }
+
     /// Every run under `root`, oldest first: its id and the decoded run and metrics files.
     static func list(root: String) throws -> [(id: String, run: [String: Any], metrics: [String: Any])] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []

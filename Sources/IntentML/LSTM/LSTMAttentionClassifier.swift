@@ -40,9 +40,7 @@ public struct LSTMAttentionClassifier: Sendable {
         self.unknownThreshold = unknownThreshold
         self.network = network
         decision = ClassDecision(labels: labels, loss: .softmax, labelSeparator: hyperparameters.labelSeparator)
-        var ids: [String: Int32] = [:]
-        for (index, word) in vocabulary.words.enumerated() { ids[word] = Int32(index + 1) }
-        wordIDs = ids
+        wordIDs = Self.wordIDs(of: vocabulary)
         let gates = network.gateSize
         projections = (0..<2).map { direction in
             var table = [Float](repeating: 0, count: network.vocabularySize * gates)
@@ -60,8 +58,19 @@ public struct LSTMAttentionClassifier: Sendable {
 
     /// The word ids of `text`; a text with no tokens reads as one unknown word, so every text has an answer.
     func wordIDs(of text: String) -> [Int32] {
-        let ids = Tokenizer.tokens(of: text).map { wordIDs[$0] ?? Self.unknownWordID }
-        return ids.isEmpty ? [Self.unknownWordID] : ids
+        Self.wordIDs(of: text, in: wordIDs)
+    }
+
+    /// Word to id: the vocabulary's words are 1...V-1 in its order, 0 is the unknown word.
+    static func wordIDs(of vocabulary: Vocabulary) -> [String: Int32] {
+        var ids: [String: Int32] = [:]
+        for (index, word) in vocabulary.words.enumerated() { ids[word] = Int32(index + 1) }
+        return ids
+    }
+
+    static func wordIDs(of text: String, in ids: [String: Int32]) -> [Int32] {
+        let sentence = Tokenizer.tokens(of: text).map { ids[$0] ?? unknownWordID }
+        return sentence.isEmpty ? [unknownWordID] : sentence
     }
 
     /// Class probabilities of each sentence ([B][C]), scored together as one padded batch.

@@ -32,7 +32,8 @@ public struct LSTMHyperparameters: Codable, Sendable, Equatable {
     /// Epochs without a better validation loss before training stops (the best epoch's weights are kept).
     public var patience = 4
     /// Exponent of the class weights `(N / (C * n_c))^a` in the loss: 0 weighs every sentence alike, 1
-    /// balances classes fully. Rare intents otherwise lose to the majority intent.
+    /// balances classes fully. 0.5 as for the n-gram model; 5-fold CV on ATIS train found 0 and 0.5 alike
+    /// (96.96% and 96.91%) and 1 worse (92.79%).
     public var classWeightExponent: Float = 0.5
     /// Minimum count for a word to get an embedding of its own; rarer words share the unknown word's.
     public var minCount = 1
@@ -71,13 +72,7 @@ public struct LSTMHyperparameters: Codable, Sendable, Equatable {
     }
 
     public init(from decoder: Decoder) throws {
-        let names = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-        if let unknown = names.first(where: { CodingKeys(stringValue: $0) == nil }) {
-            let known = CodingKeys.allCases.map(\.stringValue).joined(separator: ", ")
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "unknown hyperparameter '\(unknown)' for lstm-attention; known: \(known)"))
-        }
+        try AnyKey.refuseUnknownKeys(in: decoder, known: CodingKeys.allCases.map(\.stringValue), model: "lstm-attention")
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = LSTMHyperparameters()
         func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {

@@ -44,14 +44,13 @@ public struct LSTMTrainer: Sendable {
         let labels = LabelSpace(examples: examples, loss: .softmax)
         guard labels.classes.contains(where: { $0 != LabelSet.unknownLabel }) else { throw TrainingError.noInDomainClasses }
         let vocabulary = Vocabulary.build(from: examples.map(\.text), minCount: settings.minCount)
-        // A classifier with untrained weights gives the word ids and the shapes.
         let network = LSTMAttentionNetwork(
             vocabularySize: vocabulary.count + 1, embeddingDimension: settings.embeddingDimension, hiddenSize: settings.hiddenSize,
             attentionSize: settings.attentionSize, classCount: labels.count)
         var parameters = network.initialParameters(seed: seed)
-        let encoder = LSTMAttentionClassifier(hyperparameters: settings, labels: labels, vocabulary: vocabulary, parameters: parameters, unknownThreshold: 0)
+        let ids = LSTMAttentionClassifier.wordIDs(of: vocabulary)
         func encode(_ set: [LabeledExample]) -> [(ids: [Int32], target: Int)] {
-            set.compactMap { example in labels.index(of: example.labels.canonical).map { (encoder.wordIDs(of: example.text), $0) } }
+            set.compactMap { example in labels.index(of: example.labels.canonical).map { (LSTMAttentionClassifier.wordIDs(of: example.text, in: ids), $0) } }
         }
         let training = encode(examples)
         // Weight (N / (C * n_c))^a, normalised to a mean of 1 over the training sentences.

@@ -68,13 +68,7 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
     }
 
     public init(from decoder: Decoder) throws {
-        let names = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-        if let unknown = names.first(where: { CodingKeys(stringValue: $0) == nil }) {
-            let known = CodingKeys.allCases.map(\.stringValue).joined(separator: ", ")
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "unknown hyperparameter '\(unknown)'; known: \(known)"))
-        }
+        try AnyKey.refuseUnknownKeys(in: decoder, known: CodingKeys.allCases.map(\.stringValue), model: "")
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = Hyperparameters()
         dimension = try container.decodeIfPresent(Int.self, forKey: .dimension) ?? defaults.dimension
@@ -135,19 +129,24 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
 
     /// Reads a config file, reporting the file and the problem on failure.
     public static func load(path: String) throws -> Hyperparameters {
-        let url = URL(fileURLWithPath: path)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw HyperparameterError.unreadable(path: path, reason: error.localizedDescription)
-        }
-        let decoded: Hyperparameters
-        do { decoded = try JSONDecoder().decode(Hyperparameters.self, from: data) } catch let error as DecodingError {
-            throw HyperparameterError.invalid(path: path, reason: error.readableDescription)
-        }
-        let problems = decoded.validationProblems()
-        if !problems.isEmpty { throw HyperparameterError.invalid(path: path, reason: problems.joined(separator: "; ")) }
-        return decoded
+        try loadConfig(path: path, problems: { $0.validationProblems() })
     }
+}
+
+/// Reads a hyperparameter config file of either model kind: any subset of the fields, unknown fields and
+/// invalid values refused with the file and the reason.
+func loadConfig<Settings: Decodable>(path: String, problems: (Settings) -> [String]) throws -> Settings {
+    let data: Data
+    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        throw HyperparameterError.unreadable(path: path, reason: error.localizedDescription)
+    }
+    let decoded: Settings
+    do { decoded = try JSONDecoder().decode(Settings.self, from: data) } catch let error as DecodingError {
+        throw HyperparameterError.invalid(path: path, reason: error.readableDescription)
+    }
+    let found = problems(decoded)
+    if !found.isEmpty { throw HyperparameterError.invalid(path: path, reason: found.joined(separator: "; ")) }
+    return decoded
 }
 
 /// A config file that cannot be used.
@@ -171,6 +170,16 @@ struct AnyKey: CodingKey {
     var intValue: Int?
     init(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
+
+    /// Throws when the object `decoder` reads has a field not in `known`, naming it and every known one,
+    /// so a typo in a config never silently trains with a default. `model` names the kind in the message.
+    static func refuseUnknownKeys(in decoder: Decoder, known: [String], model: String) throws {
+        let names = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        guard let unknown = names.first(where: { !known.contains($0) }) else { return }
+        throw DecodingError.dataCorrupted(.init(
+            codingPath: decoder.codingPath,
+            debugDescription: "unknown hyperparameter '\(unknown)'\(model.isEmpty ? "" : " for \(model)"); known: \(known.joined(separator: ", "))"))
+    }
 }
 
 extension DecodingError {

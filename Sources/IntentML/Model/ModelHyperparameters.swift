@@ -29,17 +29,7 @@ public enum ModelHyperparameters: Sendable, Equatable {
     public static func load(path: String, kind: String) throws -> ModelHyperparameters {
         switch kind {
         case ModelManifest.lstmAttentionKind:
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw HyperparameterError.unreadable(path: path, reason: error.localizedDescription)
-            }
-            let decoded: LSTMHyperparameters
-            do { decoded = try JSONDecoder().decode(LSTMHyperparameters.self, from: data) } catch let error as DecodingError {
-                throw HyperparameterError.invalid(path: path, reason: error.readableDescription)
-            }
-            let problems = decoded.validationProblems()
-            if !problems.isEmpty { throw HyperparameterError.invalid(path: path, reason: problems.joined(separator: "; ")) }
-            return .lstmAttention(decoded)
+            return .lstmAttention(try loadConfig(path: path, problems: { (settings: LSTMHyperparameters) in settings.validationProblems() }))
         default:
             return .ngram(try Hyperparameters.load(path: path))
         }

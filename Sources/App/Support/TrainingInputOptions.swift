@@ -1,0 +1,35 @@
+import ArgumentParser
+import IntentML
+
+/// What to train on and which model kind: the options `intent train` and `intent tune` share.
+struct TrainingInputOptions: ParsableArguments {
+    @Option(help: "Labelled training data (TSV text<TAB>label, CSV with header, or JSONL). Default: the built-in dataset.")
+    var data: String?
+
+    @Option(help: "Labelled validation data; default: a stratified share of --data.")
+    var valid: String?
+
+    @Option(help: "Out-of-domain sentences (any format; labels ignored), trained as <unknown>.")
+    var ood: String?
+
+    @Option(help: "Model kind: ngram (fastText-class, the default: trains in seconds, predicts in microseconds) or lstm-attention (bidirectional LSTM with self-attention).")
+    var modelKind = ModelManifest.ngramKind
+
+    func validate() throws {
+        guard ModelHyperparameters.kinds.contains(modelKind) else {
+            throw ValidationError("--model-kind must be one of \(ModelHyperparameters.kinds.joined(separator: ", ")), got '\(modelKind)'.")
+        }
+    }
+
+    /// The kind's defaults, with the label separator the data options give.
+    func defaults(labelSeparator: String) throws -> ModelHyperparameters {
+        guard var settings = ModelHyperparameters.defaults(kind: modelKind) else { throw ValidationError("unknown --model-kind '\(modelKind)'.") }
+        settings.labelSeparator = labelSeparator
+        return settings
+    }
+
+    /// Reads --data (or the built-in dataset), --valid and --ood.
+    func load(options: DataOptions) throws -> TrainingSource {
+        try TrainingSource.load(data: data, valid: valid, ood: ood, options: options)
+    }
+}
