@@ -17,16 +17,27 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The ML library depends on Foundation only (shared/DESIGN.md).
         .target(name: "IntentML"),
         // Shared by both servers: swift-log as JSON lines when standard error is not a terminal.
         .target(name: "Observability", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // Optional experiment tracking: mirrors a recorded run to an MLflow server through its REST API.
+        .target(
+            name: "MLflowTracking",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "App",
             dependencies: [
-                "IntentML", "Observability",
+                "IntentML", "Observability", "MLflowTracking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -81,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "IntentML",
+                "App", "IntentML", "MLflowTracking",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

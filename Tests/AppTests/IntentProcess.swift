@@ -19,11 +19,13 @@ enum IntentProcess {
         return directory.appendingPathComponent("intent")
     }
 
-    /// Runs `intent` with `arguments`, feeding `input` on standard input.
-    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
+    /// Runs `intent` with `arguments`, feeding `input` on standard input. The child gets this process's
+    /// environment without MLflow's variables (a developer's own server stays out of the tests), plus `environment`.
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MLFLOW_") }.merging(environment) { $1 }
         // A scratch working directory: what a command writes by default (runs/, models/) stays out of the checkout.
         process.currentDirectoryURL = temporaryDirectory()
         let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
@@ -46,6 +48,16 @@ enum IntentProcess {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
                       stderr: String(decoding: errorData, as: UTF8.self))
+    }
+
+    /// `run` on a thread of its own, for async tests that serve something the child calls: the blocking wait
+    /// must not hold one of the few threads the in-process server needs.
+    static func runDetached(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try run(arguments, environment: environment) })
+            }
+        }
     }
 
     /// A new empty temporary directory.

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import IntentML
+import MLflowTracking
 
 /// `intent runs list|compare`: the local runs registry that `intent train` and `intent tune` write.
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
-        abstract: "List and compare recorded training runs.",
-        subcommands: [List.self, Compare.self])
+        abstract: "List, compare and push recorded training runs.",
+        subcommands: [List.self, Compare.self, Push.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -80,6 +81,54 @@ struct RunsCommand: AsyncParsableCommand {
                 return
             }
             print(RunsCommand.table(header: [""] + runs, rows: rows.map { [$0.0] + $0.1 }))
+        }
+    }
+
+    struct Push: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Log recorded runs to the MLflow server at MLFLOW_TRACKING_URI.",
+            discussion: """
+                Each run goes to the experiment MLFLOW_EXPERIMENT_NAME (default intentops) with its parameters, \
+                metrics, per-epoch history and every file (the bundle under model/) as artifacts; a tuning study \
+                adds one child run per trial. A pushed run notes the MLflow ids in its mlflow.json and is not \
+                pushed again unless --force is given. `intent train` and `intent tune` push by themselves when \
+                MLFLOW_TRACKING_URI is set; this retries the ones that could not reach the server.
+                """)
+
+        @Argument(help: "Run ids (directory names under --runs-dir).")
+        var runs: [String]
+
+        @Option(help: "Runs registry directory.")
+        var runsDir = "runs"
+
+        @Flag(help: "Log a run again even if its mlflow.json says it was logged already.")
+        var force = false
+
+        func validate() throws {
+            guard !runs.isEmpty else { throw ValidationError("name at least one run (see `intent runs list`).") }
+        }
+
+        func run() async throws {
+            guard let tracking = try MLflowPublisher.configuration() else {
+                throw ValidationError("MLFLOW_TRACKING_URI is not set: give the MLflow server's address, for example MLFLOW_TRACKING_URI=http://127.0.0.1:5000.")
+            }
+            let known = Set(try RunRecorder.list(root: runsDir).map(\.id))
+            let directories = try runs.map { id -> URL in
+                guard known.contains(id) else { throw ValidationError("no run '\(id)' in \(runsDir): see `intent runs list`.") }
+                return URL(fileURLWithPath: runsDir).appendingPathComponent(id)
+            }
+            var failed = 0
+            for directory in directories {
+                let record = directory.appendingPathComponent(MLflowRunExport.recordFile)
+                if !force, let data = try? Data(contentsOf: record),
+                   let logged = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
+                    printError("\(directory.lastPathComponent) is already in MLflow as run \(logged["run_id"] as? String ?? "?") "
+                               + "(\(logged["url"] as? String ?? "")); --force logs it again.")
+                    continue
+                }
+                if await !MLflowPublisher.publish(run: directory, configuration: tracking) { failed += 1 }
+            }
+            if failed > 0 { throw ExitCode(1) }
         }
     }
 

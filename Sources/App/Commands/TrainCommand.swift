@@ -10,7 +10,8 @@ struct TrainCommand: AsyncParsableCommand {
         discussion: """
             With no --data, trains on the built-in multilingual demo dataset. A stratified share of the data \
             (validation_fraction) is held out to calibrate the <unknown> threshold, then the model is refit \
-            on all of it. Out-of-domain sentences (--ood) teach the model what to reject.
+            on all of it. Out-of-domain sentences (--ood) teach the model what to reject. With \
+            MLFLOW_TRACKING_URI set, the run is also logged to that MLflow server (see `intent runs push --help`).
             """)
 
     @OptionGroup var inputs: TrainingInputOptions
@@ -43,6 +44,7 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let tracking = try MLflowPublisher.configuration()
         var hyperparameters = try inputs.defaults(labelSeparator: dataOptions.labelSeparator)
         if let config {
             hyperparameters = try ModelHyperparameters.load(path: config, kind: inputs.modelKind)
@@ -76,7 +78,7 @@ struct TrainCommand: AsyncParsableCommand {
                 validationExamples: outcome.validationCount, outOfDomainExamples: outcome.outOfDomainCount),
             metrics: metrics)
         try bundle.write(to: output)
-        RunRecorder.record(in: runsDir, command: "train", bundle: bundle, outcome: outcome, epochs: epochLog, started: started)
+        await RunRecorder.record(in: runsDir, command: "train", bundle: bundle, outcome: outcome, epochs: epochLog, started: started, tracking: tracking)
 
         let classes = outcome.classifier.labels.classes.filter { $0 != LabelSet.unknownLabel }.count
         var summary = "trained \(bundle.manifest.name) v\(bundle.manifest.version): \(outcome.trainingCount) examples, \(classes) intents"

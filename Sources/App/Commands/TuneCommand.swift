@@ -48,6 +48,7 @@ struct TuneCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let tracking = try MLflowPublisher.configuration()
         let modelKind = inputs.modelKind
         let base = try inputs.defaults(labelSeparator: dataOptions.labelSeparator)
         let spaceData: Data
@@ -97,8 +98,8 @@ struct TuneCommand: AsyncParsableCommand {
         let page = Data(TuningReport.render(space: searchSpace, trials: studied, best: best.number,
                                             title: "IntentOps tuning study: \(modelKind), \(studied.count) trials, seed \(seed)").utf8)
         try AtomicFile.write(page, to: directory.appendingPathComponent("study.html").path)
-        RunRecorder.record(in: runsDir, command: "tune", bundle: bundle, outcome: outcome, epochs: epochLog, started: started,
-                           extraFiles: ["study.json": study, "study.html": page])
+        await RunRecorder.record(in: runsDir, command: "tune", bundle: bundle, outcome: outcome, epochs: epochLog, started: started,
+                           extraFiles: ["study.json": study, "study.html": page], tracking: tracking)
         let baseline = studied.first { $0.number == 0 }?.rungs.last?.validationAccuracy
         printError(String(format: "tuned %d trials in %.1f s; best trial %d: validation accuracy %.4f (defaults %@) -> %@/model",
                           studied.count, searchSeconds, best.number, best.rungs.last?.validationAccuracy ?? 0,

@@ -1,5 +1,6 @@
 import Foundation
 import IntentML
+import MLflowTracking
 
 /// The local runs registry: every `intent train` and `intent tune` gets a directory under the runs root
 /// (`runs/` unless `--runs-dir` or `INTENT_RUNS_DIR` says otherwise) holding
@@ -71,17 +72,25 @@ struct RunRecorder {
 
     /// Records a finished training under `root` (`none`: not at all). The bundle at --output is what was
     /// asked for, so a registry that cannot be written is a warning, not a failure.
+    /// With `MLFLOW_TRACKING_URI` set, the run is then logged to MLflow (through a temporary registry when
+    /// `root` is `none`).
     static func record(in root: String, command: String, bundle: ModelBundle, outcome: TrainingOutcome, epochs: EpochLog,
-                       started: Date, extraFiles: [String: Data] = [:]) {
+                       started: Date, extraFiles: [String: Data] = [:], tracking: MLflowConfiguration? = nil) async {
+        let (root, temporary) = MLflowPublisher.recordingRoot(runsDir: root, tracking: tracking)
         guard root != "none" else { return }
+        let run: RunRecorder
         do {
-            let run = try start(root: root, kind: bundle.manifest.modelKind, started: started)
+            run = try start(root: root, kind: bundle.manifest.modelKind, started: started)
             try run.record(command: command, bundle: bundle, outcome: outcome, epochs: epochs.lines(merging: outcome.epochs), started: started)
             for (name, data) in extraFiles { try AtomicFile.write(data, to: run.directory.appendingPathComponent(name).path) }
-            printError("recorded run \(run.id) in \(root)")
+            if !temporary { printError("recorded run \(run.id) in \(root)") }
         } catch {
             printError("warning: could not record the run in \(root): \(error)")
+            if temporary { try? FileManager.default.removeItem(atPath: root) }
+            return
         }
+        if let tracking { await MLflowPublisher.publish(run: run.directory, configuration: tracking, keepsRecord: !temporary) }
+        if temporary { try? FileManager.default.removeItem(atPath: root) }
     }
 
     /// Every run under `root`, oldest first: its id and the decoded run and metrics files.

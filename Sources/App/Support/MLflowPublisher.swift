@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import IntentML
+import MLflowTracking
+
+/// `intent train` and `intent tune` with `MLFLOW_TRACKING_URI` set: the recorded run is mirrored to MLflow
+/// (see `MLflowRunExport`). The bundle and the local run are what was asked for, so a server that cannot be
+/// reached is a warning that says how to retry (`intent runs push`), not a failed training.
+enum MLflowPublisher {
+    /// Read before any work, so that a malformed variable stops the command at once.
+    static func configuration() throws -> MLflowConfiguration? {
+        do { return try MLflowConfiguration.fromEnvironment() } catch { throw ValidationError("\(error)") }
+    }
+
+    /// The registry root a training records into: a temporary one when tracking is on but `--runs-dir none`.
+    static func recordingRoot(runsDir: String, tracking: MLflowConfiguration?) -> (root: String, temporary: Bool) {
+        guard runsDir == "none", tracking != nil else { return (runsDir, false) }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("intent-mlflow-\(UUID().uuidString)").path
+        return (root, true)
+    }
+
+    /// Exports the run and notes the MLflow ids in its `mlflow.json`; true when it was logged.
+    @discardableResult
+    static func publish(run directory: URL, configuration: MLflowConfiguration, keepsRecord: Bool = true) async -> Bool {
+        do {
+            let exported = try await MLflowClient.with(configuration: configuration) { client in
+                try await MLflowRunExport(client: client).export(runDirectory: directory)
+            }
+            if keepsRecord {
+                let record: [String: Any] = [
+                    "tracking_uri": configuration.baseURL, "experiment_name": configuration.experimentName,
+                    "experiment_id": exported.experimentID, "run_id": exported.runID, "child_run_ids": exported.childRunIDs,
+                    "artifacts": exported.artifacts, "url": exported.url, "exported_at": ISO8601DateFormatter().string(from: Date()),
+                ]
+                let data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                try AtomicFile.write(data, to: directory.appendingPathComponent(MLflowRunExport.recordFile).path)
+            }
+            let children = exported.childRunIDs.isEmpty ? "" : " with \(exported.childRunIDs.count) trial runs"
+            printError("logged to MLflow experiment '\(configuration.experimentName)' as run \(exported.runID)\(children), "
+                       + "\(exported.artifacts.count) artifacts: \(exported.url)")
+            return true
+        } catch {
+            let retry = keepsRecord ? " The run is kept locally; `intent runs push \(directory.lastPathComponent) --runs-dir "
+                + "\(directory.deletingLastPathComponent().path)` logs it later." : ""
+            printError("warning: could not log the run to MLflow at \(configuration.baseURL): \(error).\(retry)")
+            return false
+        }
+    }
+}
