@@ -18,15 +18,17 @@ COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-# --static-swift-stdlib: the binary then needs only libc, libstdc++, libgcc_s, libm and libsqlite3; the
-# runtime has all but libsqlite3, which is copied from this (same Debian release) stage. Everything the
-# runtime gets is laid out under /rootfs, because the runtime has no shell to run anything.
+# --static-swift-stdlib: the binary then needs only libc, libstdc++, libgcc_s, libm, libsqlite3 (the request
+# log) and libz (AsyncHTTPClient's compression, for MLflow tracking); the runtime has all but the last two,
+# which are copied from this (same Debian release) stage. Everything the runtime gets is laid out under
+# /rootfs, because the runtime has no shell to run anything.
 # Its own scratch path, so a host's .build (if the context has one) is never mixed in.
 RUN swift build -c release --static-swift-stdlib --scratch-path /build --product intent \
  && install -D -s /build/release/intent /rootfs/usr/local/bin/intent \
  && /rootfs/usr/local/bin/intent train --output /rootfs/opt/intentops/models/default --seed 42 --quiet --runs-dir none \
- && sqlite=$(readlink -f "$(ldd /rootfs/usr/local/bin/intent | awk '/libsqlite3/ {print $3}')") \
- && install -D "$sqlite" "/rootfs$(dirname "$sqlite")/libsqlite3.so.0" \
+ && ldd /rootfs/usr/local/bin/intent | awk '$1 ~ /^(libsqlite3|libz)\.so/ {print $1, $3}' > /tmp/libs \
+ && [ "$(wc -l < /tmp/libs)" -eq 2 ] \
+ && while read -r name path; do real=$(readlink -f "$path"); install -D "$real" "/rootfs$(dirname "$real")/$name"; done < /tmp/libs \
  && mkdir -p /writable/var/lib/intentops
 
 FROM ${RUNTIME_IMAGE} AS runtime

@@ -1,5 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 
@@ -19,17 +22,21 @@ public struct MLflowClient: Sendable {
     /// the request's deadline, so an unreachable server costs seconds, not minutes.
     public static func with<T>(configuration: MLflowConfiguration, _ body: (MLflowClient) async throws -> T) async throws -> T {
         var settings = HTTPClient.Configuration()
-        settings.timeout = .init(connect: .seconds(10))
+        // The request deadline covers the wait for the answer's head; the read timeout a body that stalls.
+        settings.timeout = .init(connect: .seconds(10), read: .seconds(configuration.timeoutSeconds))
         settings.connectionPool.retryConnectionEstablishment = false
+        if let proxy = configuration.proxy { settings.proxy = .server(host: proxy.host, port: proxy.port) }
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
+        let result: T
         do {
-            let result = try await body(MLflowClient(configuration: configuration, http: http))
-            try await http.shutdown()
-            return result
+            result = try await body(MLflowClient(configuration: configuration, http: http))
         } catch {
             try? await http.shutdown()
             throw error
         }
+        // What was logged stays logged whatever closing the connections meets.
+        try? await http.shutdown()
+        return result
     }
 
     /// A key and a value, as MLflow's params and tags are.
@@ -72,7 +79,7 @@ public struct MLflowClient: Sendable {
             throw MLflowError(call: "experiments/get-by-name", message: "the answer has no experiment.experiment_id")
         } catch let error as MLflowError where error.errorCode == "RESOURCE_DOES_NOT_EXIST" {
             do {
-                let created = try await call(.POST, "api/2.0/mlflow/experiments/create", json: ["name": name])
+                let created = try await call(.POST, "api/2.0/mlflow/experiments/create", json: ["name": name], idempotent: false)
                 guard let id = created["experiment_id"] as? String else {
                     throw MLflowError(call: "experiments/create", message: "the answer has no experiment_id")
                 }
@@ -90,7 +97,7 @@ public struct MLflowClient: Sendable {
         let answer = try await call(.POST, "api/2.0/mlflow/runs/create", json: [
             "experiment_id": experimentID, "run_name": name, "start_time": startTime,
             "tags": tags.map { ["key": $0.key, "value": $0.value] },
-        ])
+        ], idempotent: false)
         guard let info = (answer["run"] as? [String: Any])?["info"] as? [String: Any], let id = info["run_id"] as? String else {
             throw MLflowError(call: "runs/create", message: "the answer has no run.info.run_id")
         }
@@ -126,44 +133,62 @@ public struct MLflowClient: Sendable {
     /// The path under `/api/2.0/mlflow-artifacts/artifacts/` that a run's artifact URI stands for, or nil when
     /// the server does not proxy that store (an `s3://` or `file:` root can only be written by clients with
     /// direct access to it).
-    public static func proxiedArtifactRoot(_ artifactURI: String) -> String? {
+    public struct ArtifactRoot: Sendable, Equatable {
+        /// `host[:port]` when the URI names the server that proxies the store (else the tracking server does).
+        public var host: String?
+        public var path: String
+    }
+
+    public static func proxiedArtifactRoot(_ artifactURI: String) -> ArtifactRoot? {
         let scheme = "mlflow-artifacts:"
         guard artifactURI.hasPrefix(scheme) else { return nil }
         var rest = artifactURI.dropFirst(scheme.count)
+        var host: String?
         if rest.hasPrefix("//") {
-            // mlflow-artifacts://host:port/path: the host is the tracking server itself.
+            // mlflow-artifacts://host:port/path: that server proxies the store.
             rest = rest.dropFirst(2)
-            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? ""
+            let end = rest.firstIndex(of: "/") ?? rest.endIndex
+            host = rest[..<end].isEmpty ? nil : String(rest[..<end])
+            rest = rest[end...]
         }
-        return String(rest.drop { $0 == "/" })
+        return ArtifactRoot(host: host, path: String(rest.drop { $0 == "/" }))
     }
 
     /// Uploads `data` as the artifact at `path` (relative, `/`-separated) under the run's proxied artifact root.
-    public func uploadArtifact(root: String, path: String, data: Data) async throws {
-        let components = (root.split(separator: "/") + path.split(separator: "/")).map {
+    public func uploadArtifact(root: ArtifactRoot, path: String, data: Data) async throws {
+        let components = (root.path.split(separator: "/") + path.split(separator: "/")).map {
             String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? String($0)
         }
-        _ = try await call(.PUT, "api/2.0/mlflow-artifacts/artifacts/" + components.joined(separator: "/"), body: data,
+        var base = configuration.baseURL
+        if let host = root.host, let tracking = URLComponents(string: base), let scheme = tracking.scheme {
+            base = "\(scheme)://\(host)"
+        }
+        _ = try await call(.PUT, "api/2.0/mlflow-artifacts/artifacts/" + components.joined(separator: "/"), base: base, body: data,
                            contentType: "application/octet-stream")
     }
 
     // MARK: Transport
 
-    /// One REST call with MLflow's error shape decoded; retried with a doubling wait when it could not be
-    /// sent or the server answered 429, 502, 503 or 504.
+    /// One REST call with MLflow's error shape decoded, retried with a doubling wait when the connection
+    /// could not be made or the server answered 429 or 503 (it did not act on the request). An idempotent
+    /// call (every one but the two creates) is also retried after other transport errors and 502 or 504.
     @discardableResult
-    public func call(_ method: HTTPMethod, _ path: String, query: [String: String] = [:], json: [String: Any]? = nil) async throws -> [String: Any] {
+    public func call(_ method: HTTPMethod, _ path: String, query: [String: String] = [:], json: [String: Any]? = nil,
+                     idempotent: Bool = true) async throws -> [String: Any] {
         let body = try json.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
-        return try await call(method, path, query: query, body: body, contentType: "application/json")
+        return try await call(method, path, query: query, body: body, contentType: "application/json", idempotent: idempotent)
     }
 
-    private func call(_ method: HTTPMethod, _ path: String, query: [String: String] = [:], body: Data?, contentType: String) async throws -> [String: Any] {
+    private func call(_ method: HTTPMethod, _ path: String, query: [String: String] = [:], base: String? = nil, body: Data?,
+                      contentType: String, idempotent: Bool = true) async throws -> [String: Any] {
         let name = path.replacingOccurrences(of: "api/2.0/mlflow/", with: "").replacingOccurrences(of: "api/2.0/", with: "")
-        var url = configuration.baseURL + "/" + path
+        let base = base ?? configuration.baseURL
+        var url = base + "/" + path
         if !query.isEmpty {
             var components = URLComponents()
             components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
-            url += "?" + (components.percentEncodedQuery ?? "")
+            // Servers read a query as form data, where '+' is a space: encode it.
+            url += "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         }
         var attempt = 0
         while true {
@@ -183,14 +208,23 @@ public struct MLflowClient: Sendable {
                 let buffer = try await response.body.collect(upTo: 64 << 20)
                 data = Data(buffer.readableBytesView)
             } catch {
-                guard attempt < configuration.maxRetries else {
-                    throw MLflowError(call: name, message: "cannot reach \(configuration.baseURL) (\(attempt + 1) attempts): \(error)")
+                let unsent = Self.connectionFailed(error)
+                guard attempt < configuration.maxRetries, unsent || idempotent else {
+                    let what: String
+                    if let known = error as? HTTPClientError, known == .deadlineExceeded || known == .readTimeout {
+                        what = "no answer from \(base) within \(configuration.timeoutSeconds) s (MLFLOW_HTTP_REQUEST_TIMEOUT)"
+                    } else if unsent {
+                        what = "cannot reach \(base)"
+                    } else {
+                        what = "the connection to \(base) failed"
+                    }
+                    throw MLflowError(call: name, message: "\(what) (\(attempt + 1) attempt\(attempt == 0 ? "" : "s")): \(error)")
                 }
                 attempt += 1
                 try await pause(attempt)
                 continue
             }
-            if [429, 502, 503, 504].contains(status) && attempt < configuration.maxRetries {
+            if (idempotent ? [429, 502, 503, 504] : [429, 503]).contains(status) && attempt < configuration.maxRetries {
                 attempt += 1
                 try await pause(attempt)
                 continue
@@ -210,7 +244,15 @@ public struct MLflowClient: Sendable {
     }
 
     private func pause(_ attempt: Int) async throws {
-        let seconds = configuration.retryDelaySeconds * Double(1 << min(attempt - 1, 10))
+        let seconds = min(60, configuration.retryDelaySeconds * Double(1 << min(attempt - 1, 10)))
         try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+    }
+
+    /// True when the request cannot have reached the server: the connection itself was refused, unroutable
+    /// or timed out.
+    static func connectionFailed(_ error: Error) -> Bool {
+        if let known = error as? HTTPClientError, known == .connectTimeout { return true }
+        if let io = error as? IOError { return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(io.errnoCode) }
+        return false
     }
 }

@@ -16,8 +16,15 @@ public struct MLflowConfiguration: Sendable, Equatable {
     public var authorization: String?
     public var timeoutSeconds: Int64
     public var maxRetries: Int
-    /// The first wait between retries; it doubles with each retry.
+    /// The first wait between retries; it doubles with each retry, up to a minute.
     public var retryDelaySeconds: Double
+    /// From `HTTPS_PROXY`/`HTTP_PROXY` (by the tracking URI's scheme) unless `NO_PROXY` names its host.
+    public var proxy: Proxy?
+
+    public struct Proxy: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+    }
 
     public init(baseURL: String, experimentName: String = defaultExperiment, authorization: String? = nil,
                 timeoutSeconds: Int64 = 120, maxRetries: Int = 3, retryDelaySeconds: Double = 0.5) {
@@ -61,12 +68,34 @@ public struct MLflowConfiguration: Sendable, Equatable {
             configuration.timeoutSeconds = seconds
         }
         if let text = environment["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] {
-            guard let retries = Int(text), (0...20).contains(retries) else {
-                throw MLflowError(call: "configuration", message: "MLFLOW_HTTP_REQUEST_MAX_RETRIES=\(text) is not a whole number in 0...20.")
+            guard let retries = Int(text), (0...100).contains(retries) else {
+                throw MLflowError(call: "configuration", message: "MLFLOW_HTTP_REQUEST_MAX_RETRIES=\(text) is not a whole number in 0...100.")
             }
             configuration.maxRetries = retries
         }
+        configuration.proxy = try proxy(for: scheme, host: host, environment: environment)
         return configuration
+    }
+}
+
+extension MLflowConfiguration {
+    /// The proxy the usual variables name for `scheme`, upper or lower case, unless `NO_PROXY` (`*`, hosts,
+    /// or `.domain` suffixes, comma-separated) covers `host`.
+    static func proxy(for scheme: String, host: String, environment: [String: String]) throws -> Proxy? {
+        func value(_ name: String) -> String? {
+            (environment[name.uppercased()] ?? environment[name.lowercased()]).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        guard let text = value(scheme == "https" ? "HTTPS_PROXY" : "HTTP_PROXY") else { return nil }
+        let exempt = (value("NO_PROXY") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let lowered = host.lowercased()
+        if exempt.contains(where: { $0 == "*" || $0 == lowered || ($0.hasPrefix(".") ? lowered.hasSuffix($0) : lowered.hasSuffix("." + $0)) }) {
+            return nil
+        }
+        let withScheme = text.contains("://") ? text : "http://\(text)"
+        guard let components = URLComponents(string: withScheme), let proxyHost = components.host, !proxyHost.isEmpty else {
+            throw MLflowError(call: "configuration", message: "\(scheme == "https" ? "HTTPS_PROXY" : "HTTP_PROXY")=\(text) is not a proxy address (host:port).")
+        }
+        return Proxy(host: proxyHost, port: components.port ?? 80)
     }
 }
 

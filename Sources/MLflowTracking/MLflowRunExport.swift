@@ -48,6 +48,14 @@ public struct MLflowRunExport: Sendable {
         if let user = ProcessInfo.processInfo.environment["USER"], !user.isEmpty { tags.append(.init("mlflow.user", user)) }
         let created = try await client.createRun(experimentID: experiment, name: id, startTime: started, tags: tags)
         do {
+            // Before anything else is logged: a store the server does not proxy cannot take the bundle.
+            guard let root = MLflowClient.proxiedArtifactRoot(created.artifactURI) else {
+                throw MLflowError(call: "artifacts", message: """
+                    experiment '\(client.configuration.experimentName)' keeps its artifacts at '\(created.artifactURI)', which the \
+                    server does not proxy, so they cannot be uploaded through its REST API; use an experiment created by a \
+                    server that serves artifacts (`mlflow server`'s default, --serve-artifacts), with MLFLOW_EXPERIMENT_NAME
+                    """)
+            }
             let now = milliseconds()
             var metrics = metricsObject.compactMap { key, value in Self.number(value).map { MLflowClient.Metric(key, $0, timestamp: now) } }
             for line in epochs {
@@ -61,7 +69,7 @@ public struct MLflowRunExport: Sendable {
             if let study = try? Self.readObject(runDirectory.appendingPathComponent("study.json")) {
                 children = try await exportTrials(study, experiment: experiment, parent: created.id, parentName: id, started: started)
             }
-            let artifacts = try await uploadArtifacts(of: runDirectory, to: created)
+            let artifacts = try await uploadArtifacts(of: runDirectory, to: root)
             try await client.finishRun(runID: created.id, status: "FINISHED", endTime: milliseconds())
             return Exported(experimentID: experiment, runID: created.id, childRunIDs: children, artifacts: artifacts,
                             url: "\(client.configuration.baseURL)/#/experiments/\(experiment)/runs/\(created.id)")
@@ -84,28 +92,27 @@ public struct MLflowRunExport: Sendable {
             if number == best { tags.append(.init("intentops.best_trial", "true")) }
             if let failure = trial["failure"] as? String { tags.append(.init("intentops.failure", String(failure.prefix(5000)))) }
             let child = try await client.createRun(experimentID: experiment, name: "\(parentName) trial \(number)", startTime: started, tags: tags)
-            let values = (trial["values"] as? [String: Any] ?? [:]).map { MLflowClient.Entry($0.key, Self.text($0.value)) }
-            var metrics: [MLflowClient.Metric] = []
-            for (index, rung) in (trial["rungs"] as? [[String: Any]] ?? []).enumerated() {
-                let step = rung["epochs"] as? Int ?? index
-                if let accuracy = Self.number(rung["validation_accuracy"] as Any) { metrics.append(.init("validation_accuracy", accuracy, step: step, timestamp: started)) }
-                if let seconds = Self.number(rung["seconds"] as Any) { metrics.append(.init("rung_seconds", seconds, step: step, timestamp: started)) }
+            do {
+                let values = (trial["values"] as? [String: Any] ?? [:]).map { MLflowClient.Entry($0.key, Self.text($0.value)) }
+                var metrics: [MLflowClient.Metric] = []
+                for (index, rung) in (trial["rungs"] as? [[String: Any]] ?? []).enumerated() {
+                    let step = rung["epochs"] as? Int ?? index
+                    if let accuracy = Self.number(rung["validation_accuracy"] as Any) { metrics.append(.init("validation_accuracy", accuracy, step: step, timestamp: started)) }
+                    if let seconds = Self.number(rung["seconds"] as Any) { metrics.append(.init("rung_seconds", seconds, step: step, timestamp: started)) }
+                }
+                try await client.logBatch(runID: child.id, params: values.sorted { $0.key < $1.key } + [.init("trial", String(number))], metrics: metrics)
+                try await client.finishRun(runID: child.id, status: trial["failure"] == nil ? "FINISHED" : "FAILED", endTime: started)
+            } catch {
+                try? await client.finishRun(runID: child.id, status: "FAILED", endTime: started)
+                throw error
             }
-            try await client.logBatch(runID: child.id, params: values.sorted { $0.key < $1.key } + [.init("trial", String(number))], metrics: metrics)
-            try await client.finishRun(runID: child.id, status: trial["failure"] == nil ? "FINISHED" : "FAILED", endTime: started)
             ids.append(child.id)
         }
         return ids
     }
 
     /// Every file under the run directory, by its relative path, sorted; `mlflow.json` stays local.
-    private func uploadArtifacts(of directory: URL, to run: MLflowClient.Run) async throws -> [String] {
-        guard let root = MLflowClient.proxiedArtifactRoot(run.artifactURI) else {
-            throw MLflowError(call: "artifacts", message: """
-                the server keeps this run's artifacts at '\(run.artifactURI)', which it does not proxy, so they cannot be \
-                uploaded through its REST API; start it with --serve-artifacts (the default) and an --artifacts-destination
-                """)
-        }
+    private func uploadArtifacts(of directory: URL, to root: MLflowClient.ArtifactRoot) async throws -> [String] {
         let base = directory.standardizedFileURL.resolvingSymlinksInPath().path
         var paths: [String] = []
         if let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) {

@@ -23,6 +23,8 @@ final class FakeMLflow: @unchecked Sendable {
     private(set) var calls: [String] = []
     /// Call name (for example `runs/log-batch`) -> statuses to answer with, one per call, before answering normally.
     private var failures: [String: [Int]] = [:]
+    /// The artifact URI runs get: the server's proxied store unless a test sets another.
+    var artifactURI: @Sendable (_ experiment: String, _ run: String) -> String = { "mlflow-artifacts:/\($0)/\($1)/artifacts" }
 
     func fail(_ call: String, with statuses: [Int]) { locked { failures[call] = statuses } }
 
@@ -60,7 +62,7 @@ final class FakeMLflow: @unchecked Sendable {
                 let experiment = json["experiment_id"] as? String ?? ""
                 let tags = Dictionary((json["tags"] as? [[String: String]] ?? []).map { ($0["key"] ?? "", $0["value"] ?? "") }) { $1 }
                 self.runs[id] = Run(experimentID: experiment, name: json["run_name"] as? String ?? "", tags: tags)
-                return (200, ["run": ["info": ["run_id": id, "artifact_uri": "mlflow-artifacts:/\(experiment)/\(id)/artifacts"]]])
+                return (200, ["run": ["info": ["run_id": id, "artifact_uri": self.artifactURI(experiment, id)]]])
             }
         }
         router.post("api/2.0/mlflow/runs/log-batch") { request, _ in

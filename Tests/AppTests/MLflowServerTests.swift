@@ -69,13 +69,13 @@ struct MLflowServerTests {
         defer { server.stop() }
         let directory = IntentProcess.temporaryDirectory()
         let runs = directory.appendingPathComponent("runs").path
-        let environment = ["MLFLOW_TRACKING_URI": server.uri, "MLFLOW_EXPERIMENT_NAME": "intentops-ci"]
+        let environment = ["MLFLOW_TRACKING_URI": server.uri, "MLFLOW_EXPERIMENT_NAME": "intentops+ci"]
         let trained = try await IntentProcess.runDetached(
             ["train", "--seed", "3", "--output", directory.appendingPathComponent("m").path, "--runs-dir", runs, "--quiet"], environment: environment)
         #expect(trained.status == 0 && trained.stderr.contains("logged to MLflow"), "\(trained.stderr)")
         let local = URL(fileURLWithPath: runs).appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first))
 
-        let experiment = try server.call("GET", "/api/2.0/mlflow/experiments/get-by-name?experiment_name=intentops-ci")
+        let experiment = try server.call("GET", "/api/2.0/mlflow/experiments/get-by-name?experiment_name=intentops%2Bci")
         let experimentID = try #require((experiment["experiment"] as? [String: Any])?["experiment_id"] as? String)
         let searched = try server.call("POST", "/api/2.0/mlflow/runs/search", body: ["experiment_ids": [experimentID]])
         let found = try #require((searched["runs"] as? [[String: Any]])?.first)
@@ -102,7 +102,8 @@ struct MLflowServerTests {
         let localManifest = try String(contentsOf: local.appendingPathComponent("model/manifest.json"), encoding: .utf8)
         #expect(manifest.status == 200 && manifest.body == localManifest)
 
-        // A tuning study: the parent run and one child per trial.
+        // A tuning study, into the experiment the first run made ('+' in its name must not read as a space):
+        // the parent run and one child per trial.
         let space = directory.appendingPathComponent("space.json")
         try #"{"learning_rate": {"log_uniform": [0.2, 1.0]}}"#.write(to: space, atomically: true, encoding: .utf8)
         let tuned = try await IntentProcess.runDetached(

@@ -1,6 +1,6 @@
 import Foundation
 import IntentML
-import MLflowTracking
+@testable import MLflowTracking
 import Testing
 
 /// MLflow tracking against an in-process fake of its REST API (the real server: `MLflowServerTests`).
@@ -19,6 +19,13 @@ struct MLflowTrackingTests {
         #expect(token == MLflowConfiguration(baseURL: "http://h:5000", experimentName: "atis", authorization: "Bearer t0k", timeoutSeconds: 7, maxRetries: 0))
         let basic = try MLflowConfiguration.fromEnvironment(["MLFLOW_TRACKING_URI": "http://h", "MLFLOW_TRACKING_USERNAME": "ann", "MLFLOW_TRACKING_PASSWORD": "pw"])
         #expect(basic?.authorization == "Basic YW5uOnB3")
+        // Proxies by the URI's scheme, upper or lower case, unless NO_PROXY covers the host.
+        let proxied = try MLflowConfiguration.fromEnvironment(["MLFLOW_TRACKING_URI": "https://ml.corp.example", "https_proxy": "proxy:3128"])
+        #expect(proxied?.proxy == .init(host: "proxy", port: 3128))
+        let exempt = try MLflowConfiguration.fromEnvironment(["MLFLOW_TRACKING_URI": "https://ml.corp.example", "HTTPS_PROXY": "http://proxy:3128",
+                                                              "NO_PROXY": "localhost,.example"])
+        #expect(exempt?.proxy == nil)
+        #expect(try MLflowConfiguration.fromEnvironment(["MLFLOW_TRACKING_URI": "http://h", "HTTPS_PROXY": "proxy:3128"])?.proxy == nil)
         for (environment, mentions) in [
             (["MLFLOW_TRACKING_URI": "localhost:5000"], "not an http:// or https:// address"),
             (["MLFLOW_TRACKING_URI": "file:///tmp/mlruns"], "file:///tmp/mlruns"),
@@ -32,8 +39,8 @@ struct MLflowTrackingTests {
 
     @Test("artifact URIs the server proxies, and the ones it does not")
     func artifactRoots() {
-        #expect(MLflowClient.proxiedArtifactRoot("mlflow-artifacts:/3/abc/artifacts") == "3/abc/artifacts")
-        #expect(MLflowClient.proxiedArtifactRoot("mlflow-artifacts://tracking:5000/3/abc/artifacts") == "3/abc/artifacts")
+        #expect(MLflowClient.proxiedArtifactRoot("mlflow-artifacts:/3/abc/artifacts") == .init(host: nil, path: "3/abc/artifacts"))
+        #expect(MLflowClient.proxiedArtifactRoot("mlflow-artifacts://store:5001/3/abc/artifacts") == .init(host: "store:5001", path: "3/abc/artifacts"))
         #expect(MLflowClient.proxiedArtifactRoot("s3://bucket/3/abc/artifacts") == nil)
         #expect(MLflowClient.proxiedArtifactRoot("/var/mlruns/3/abc/artifacts") == nil)
     }
@@ -103,6 +110,21 @@ struct MLflowTrackingTests {
         #expect(fake.calls.prefix(2) == ["experiments/get-by-name", "experiments/get-by-name"], "the 503 was retried")
         #expect(fake.runs["run001"]?.status == "FAILED")
         #expect(fake.runs["run002"]?.status == "FINISHED" && fake.runs["run003"]?.status == "FINISHED")
+    }
+
+    @Test("an experiment whose artifacts the server does not proxy: refused before anything is logged")
+    func unproxiedArtifacts() async throws {
+        let fake = FakeMLflow()
+        fake.artifactURI = { "s3://bucket/\($0)/\($1)/artifacts" }
+        let directory = IntentProcess.temporaryDirectory()
+        try await fake.serve { uri in
+            let result = try await IntentProcess.runDetached(
+                ["train", "--output", directory.appendingPathComponent("m").path, "--runs-dir", directory.appendingPathComponent("runs").path, "--quiet"],
+                environment: ["MLFLOW_TRACKING_URI": uri])
+            #expect(result.status == 0 && result.stderr.contains("s3://bucket/1/run001/artifacts"), "\(result.stderr)")
+        }
+        #expect(!fake.calls.contains("runs/log-batch") && fake.artifacts.isEmpty)
+        #expect(fake.runs["run001"]?.status == "FAILED")
     }
 
     @Test("an unreachable server or a malformed address: what is wrong, and the exit the case calls for")

@@ -22,10 +22,21 @@ enum MLflowPublisher {
     /// Exports the run and notes the MLflow ids in its `mlflow.json`; true when it was logged.
     @discardableResult
     static func publish(run directory: URL, configuration: MLflowConfiguration, keepsRecord: Bool = true) async -> Bool {
+        let exported: MLflowRunExport.Exported
         do {
-            let exported = try await MLflowClient.with(configuration: configuration) { client in
+            exported = try await MLflowClient.with(configuration: configuration) { client in
                 try await MLflowRunExport(client: client).export(runDirectory: directory)
             }
+        } catch {
+            let retry = keepsRecord ? " The run is kept locally; `intent runs push \(directory.lastPathComponent) --runs-dir "
+                + "\(directory.deletingLastPathComponent().path)` logs it later." : ""
+            printError("warning: could not log the run to MLflow at \(configuration.baseURL): \(error).\(retry)")
+            return false
+        }
+        let children = exported.childRunIDs.isEmpty ? "" : " with \(exported.childRunIDs.count) trial runs"
+        printError("logged to MLflow experiment '\(configuration.experimentName)' as run \(exported.runID)\(children), "
+                   + "\(exported.artifacts.count) artifacts: \(exported.url)")
+        do {
             if keepsRecord {
                 let record: [String: Any] = [
                     "tracking_uri": configuration.baseURL, "experiment_name": configuration.experimentName,
@@ -35,15 +46,11 @@ enum MLflowPublisher {
                 let data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 try AtomicFile.write(data, to: directory.appendingPathComponent(MLflowRunExport.recordFile).path)
             }
-            let children = exported.childRunIDs.isEmpty ? "" : " with \(exported.childRunIDs.count) trial runs"
-            printError("logged to MLflow experiment '\(configuration.experimentName)' as run \(exported.runID)\(children), "
-                       + "\(exported.artifacts.count) artifacts: \(exported.url)")
-            return true
         } catch {
-            let retry = keepsRecord ? " The run is kept locally; `intent runs push \(directory.lastPathComponent) --runs-dir "
-                + "\(directory.deletingLastPathComponent().path)` logs it later." : ""
-            printError("warning: could not log the run to MLflow at \(configuration.baseURL): \(error).\(retry)")
-            return false
+            // Logged, but not noted: say so, since `runs push` would then log it a second time.
+            printError("warning: the run is in MLflow as \(exported.runID), but \(MLflowRunExport.recordFile) could not be written in "
+                       + "\(directory.path): \(error); `intent runs push` would log it again.")
         }
+        return true
     }
 }
