@@ -8,6 +8,8 @@
 #     constant, no middleware), alternated with the runs above: the issue's reference
 #   - RSS after the load, and the exit status after SIGTERM
 # This machine's neighbours make single runs vary by 20-30%: ROUNDS (default 3) alternations are printed.
+# WRK_THREADS (default 2) sets wrk's threads: wrk shares the 2 cores with the server, so with 1 thread the
+# load generator takes less of them (every route is measured the same way in one run).
 # Usage: scripts/bench-api.sh [ATIS_DIR]   (default ../shared/data/atis)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,12 +56,12 @@ for p in "$bare_port" "$off_port"; do
 done
 
 load() {  # load LABEL PORT: 64 connections, 10 s, one sentence per POST
-  wrk -t2 -c64 -d10s --latency -s "$work/predict.lua" "http://127.0.0.1:$2/v1/predict" > "$work/wrk.txt"
+  wrk -t"${WRK_THREADS:-2}" -c64 -d10s --latency -s "$work/predict.lua" "http://127.0.0.1:$2/v1/predict" > "$work/wrk.txt"
   grep -q "Non-2xx" "$work/wrk.txt" && { echo "$1: non-2xx answers" >&2; cat "$work/wrk.txt" >&2; exit 1; }
   awk -v label="$1" '/Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2}
     END {printf "%-22s %9.0f req/s   p50 %-8s p99 %s\n", label, rps, p50, p99}' "$work/wrk.txt"
 }
-echo "== POST /v1/predict, one sentence, 64 connections, 10 s per run, ${ROUNDS:-3} rounds"
+echo "== POST /v1/predict, one sentence, 64 connections, wrk -t${WRK_THREADS:-2}, 10 s per run, ${ROUNDS:-3} rounds"
 for round in $(seq "${ROUNDS:-3}"); do
   load "bare Hummingbird" "$bare_port" | tee -a "$work/results"
   load "intent, log on" "$port" | tee -a "$work/results"
