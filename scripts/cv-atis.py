@@ -3,7 +3,7 @@
 
 Used to choose hyperparameters honestly and to see how much headroom a setting has: each fold trains
 `intent train` (release build) on the other four folds plus ood.tsv and evaluates on its own fold with
---threshold 0. Usage: scripts/cv-atis.py [--atis DIR] [--model-kind KIND] [--threads N] [CONFIG.json ...]
+--threshold 0. Usage: scripts/cv-atis.py [--atis DIR] [--model-kind KIND] [--threads N] [--seed S] [CONFIG.json ...]
 ('-' or nothing = the kind's defaults)
 """
 import argparse, collections, json, os, random, subprocess, sys, tempfile
@@ -13,6 +13,7 @@ parser.add_argument("--atis", default=os.path.join(os.path.dirname(__file__), ".
 parser.add_argument("--folds", type=int, default=5)
 parser.add_argument("--model-kind", default="ngram")
 parser.add_argument("--threads", type=int, default=1)
+parser.add_argument("--seed", type=int, default=1, help="training seed of every fold (the folds themselves stay fixed)")
 parser.add_argument("configs", nargs="*", default=["-"])
 args = parser.parse_args()
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -43,7 +44,7 @@ with tempfile.TemporaryDirectory() as work:
             with open(valid, "w", encoding="utf-8") as out:
                 out.write("\n".join(folds[k]) + "\n")
             command = [binary, "train", "--data", train, "--ood", os.path.join(args.atis, "ood.tsv"),
-                       "--seed", "1", "--output", model, "--quiet", "--runs-dir", "none", "--model-kind", args.model_kind, "--threads", str(args.threads)]
+                       "--seed", str(args.seed), "--output", model, "--quiet", "--runs-dir", "none", "--model-kind", args.model_kind, "--threads", str(args.threads)]
             if config != "-":
                 command += ["--config", config]
             subprocess.run(command, check=True, stdout=subprocess.DEVNULL)

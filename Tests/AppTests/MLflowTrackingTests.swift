@@ -75,6 +75,8 @@ struct MLflowTrackingTests {
         }
         let record = try JSONSerialization.jsonObject(with: Data(contentsOf: local.appendingPathComponent("mlflow.json"))) as? [String: Any]
         #expect(record?["run_id"] as? String == "run001" && record?["experiment_id"] as? String == "1")
+        let listed = try await IntentProcess.runDetached(["runs", "list", "--runs-dir", runs])
+        #expect(listed.stdout.split(separator: "\n").last?.hasSuffix("run001") == true, "\(listed.stdout)")
     }
 
     @Test("a failing server: the training still succeeds, the MLflow run is marked failed, `intent runs push` retries")

@@ -103,6 +103,10 @@ struct ClassifierTests {
         let partial = try JSONDecoder().decode(Hyperparameters.self, from: Data(#"{"epochs": 7}"#.utf8))
         #expect(partial.epochs == 7 && partial.dimension == Hyperparameters().dimension)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Hyperparameters.self, from: Data(#"{"epoch": 7}"#.utf8)) }
+        #expect(try JSONDecoder().decode(Hyperparameters.self, from: Data(#"{"loss": "one-vs-all"}"#.utf8)).loss == .oneVsAll)
+        #expect { try JSONDecoder().decode(Hyperparameters.self, from: Data(#"{"loss": "ova"}"#.utf8)) } throws: {
+            ($0 as? DecodingError)?.readableDescription == "'ova' is not a loss: use 'softmax' or 'one-vs-all' at 'loss'"
+        }
         let encoded = try JSONEncoder().encode(Hyperparameters())
         #expect(try JSONDecoder().decode(Hyperparameters.self, from: encoded) == Hyperparameters())
     }

@@ -23,8 +23,17 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runs = try RunRecorder.list(root: runsDir)
+            // Where `intent runs push` (or a tracked training) logged a run: its mlflow.json.
+            let logged = Dictionary(uniqueKeysWithValues: runs.map { entry in
+                (entry.id, (try? Data(contentsOf: URL(fileURLWithPath: runsDir).appendingPathComponent(entry.id).appendingPathComponent(MLflowRunExport.recordFile)))
+                    .flatMap { (try? JSONSerialization.jsonObject(with: $0)) as? [String: Any] })
+            })
             if format == .json {
-                let object = runs.map { ["id": $0.id, "run": $0.run, "metrics": $0.metrics] as [String: Any] }
+                let object = runs.map { entry -> [String: Any] in
+                    var line: [String: Any] = ["id": entry.id, "run": entry.run, "metrics": entry.metrics]
+                    if let mlflow = logged[entry.id] ?? nil { line["mlflow"] = mlflow }
+                    return line
+                }
                 print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
                 return
             }
@@ -36,9 +45,10 @@ struct RunsCommand: AsyncParsableCommand {
                 let data = entry.run["data"] as? [String: Any]
                 return [entry.id, entry.run["command"] as? String ?? "", entry.run["model_kind"] as? String ?? "",
                         RunsCommand.number(entry.metrics["validation_accuracy"]), RunsCommand.number(entry.metrics["training_seconds"]),
-                        String((data?["sha256"] as? String ?? "").prefix(12)), entry.run["model_version"] as? String ?? ""]
+                        String((data?["sha256"] as? String ?? "").prefix(12)), entry.run["model_version"] as? String ?? "",
+                        ((logged[entry.id] ?? nil)?["run_id"] as? String).map { String($0.prefix(12)) } ?? "-"]
             }
-            print(RunsCommand.table(header: ["run", "command", "kind", "valid_acc", "train_s", "data", "model"], rows: rows))
+            print(RunsCommand.table(header: ["run", "command", "kind", "valid_acc", "train_s", "data", "model", "mlflow"], rows: rows))
         }
     }
 

@@ -8,6 +8,16 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
     /// The output layer and loss: a softmax over label sets, or one sigmoid per label (one-vs-all).
     public enum Loss: String, Codable, Sendable, CaseIterable {
         case softmax, oneVsAll = "one-vs-all"
+
+        /// An unknown name is refused with the ones there are.
+        public init(from decoder: Decoder) throws {
+            let name = try decoder.singleValueContainer().decode(String.self)
+            guard let loss = Loss(rawValue: name) else {
+                let known = Loss.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(name)' is not a loss: use \(known)"))
+            }
+            self = loss
+        }
     }
 
     /// Size of the sentence embedding.
