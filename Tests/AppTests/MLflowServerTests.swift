@@ -95,7 +95,8 @@ struct MLflowServerTests {
         let listed = try server.call("GET", "/api/2.0/mlflow/artifacts/list?run_id=\(runID)&path=model")
         let sizes = Dictionary(((listed["files"] as? [[String: Any]]) ?? []).map { ($0["path"] as? String ?? "", $0["file_size"] as? Int ?? -1) }) { $1 }
         for name in ["manifest.json", "vocabulary.txt", "weights.bin"] {
-            let size = try FileManager.default.attributesOfItem(atPath: local.appendingPathComponent("model/\(name)").path)[.size] as? Int
+            // Required, so that a missing listing can never equal a missing local size.
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: local.appendingPathComponent("model/\(name)").path)[.size] as? Int)
             #expect(sizes["model/\(name)"] == size, "\(name): \(sizes)")
         }
         let manifest = try HTTPConnection(port: server.port).send("GET", "/api/2.0/mlflow-artifacts/artifacts/\(experimentID)/\(runID)/artifacts/model/manifest.json")

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import IntentML
-import MLflowTracking
 
 /// `intent runs list|compare`: the local runs registry that `intent train` and `intent tune` write.
 struct RunsCommand: AsyncParsableCommand {
@@ -25,8 +24,7 @@ struct RunsCommand: AsyncParsableCommand {
             let runs = try RunRecorder.list(root: runsDir)
             // Where `intent runs push` (or a tracked training) logged a run: its mlflow.json.
             let logged = Dictionary(uniqueKeysWithValues: runs.map { entry in
-                (entry.id, (try? Data(contentsOf: URL(fileURLWithPath: runsDir).appendingPathComponent(entry.id).appendingPathComponent(MLflowRunExport.recordFile)))
-                    .flatMap { (try? JSONSerialization.jsonObject(with: $0)) as? [String: Any] })
+                (entry.id, MLflowPublisher.record(of: URL(fileURLWithPath: runsDir).appendingPathComponent(entry.id)))
             })
             if format == .json {
                 let object = runs.map { entry -> [String: Any] in
@@ -129,9 +127,7 @@ struct RunsCommand: AsyncParsableCommand {
             }
             var failed = 0
             for directory in directories {
-                let record = directory.appendingPathComponent(MLflowRunExport.recordFile)
-                if !force, let data = try? Data(contentsOf: record),
-                   let logged = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
+                if !force, let logged = MLflowPublisher.record(of: directory) {
                     printError("\(directory.lastPathComponent) is already in MLflow as run \(logged["run_id"] as? String ?? "?") "
                                + "(\(logged["url"] as? String ?? "")); --force logs it again.")
                     continue

@@ -19,6 +19,12 @@ enum MLflowPublisher {
         return (root, true)
     }
 
+    /// What `publish` noted in a run directory's `mlflow.json`, or nil when the run was never logged.
+    static func record(of directory: URL) -> [String: Any]? {
+        (try? Data(contentsOf: directory.appendingPathComponent(MLflowRunExport.recordFile)))
+            .flatMap { (try? JSONSerialization.jsonObject(with: $0)) as? [String: Any] }
+    }
+
     /// Exports the run and notes the MLflow ids in its `mlflow.json`; true when it was logged.
     @discardableResult
     static func publish(run directory: URL, configuration: MLflowConfiguration, keepsRecord: Bool = true) async -> Bool {
