@@ -68,6 +68,45 @@ struct APIRouterTests {
         }
     }
 
+    @Test("an ensemble bundle serves the library's answers, explained by its n-gram member")
+    func ensembleModel() async throws {
+        var settings = EnsembleHyperparameters()
+        settings.ngram.dimension = 8
+        settings.lstmAttention.embeddingDimension = 8
+        settings.lstmAttention.hiddenSize = 6
+        settings.lstmAttention.attentionSize = 5
+        settings.lstmAttention.epochs = 2
+        let outcome = try TrainingPipeline(model: .ensemble(settings), seed: 3).run(train: DefaultDataset.examples())
+        guard case .ensemble(let ensemble) = outcome.classifier else {
+            Issue.record("not an ensemble")
+            return
+        }
+        let path = IntentProcess.temporaryDirectory().appendingPathComponent("ensemble").path
+        try ModelBundle(classifier: outcome.classifier, name: "ensemble", toolVersion: "test", seed: 3, threads: 1,
+                        trainingData: .init(sha256: "00", sources: ["<built-in>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
+                        metrics: [:]).write(to: path)
+        let router = buildRouter(configuration: APIConfiguration(), model: ServedModel(try ServedModel.load(path: path)))
+        let application = Application(router: router, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await application.test(.router) { client in
+            for text in ["book a table for two", "какая погода завтра"] {
+                let body = ByteBuffer(bytes: [UInt8](try JSONSerialization.data(withJSONObject: ["text": text, "explain": true])))
+                try await client.execute(uri: "/v1/predict", method: .post, headers: [.contentType: "application/json"], body: body) { response in
+                    #expect(response.status == .ok)
+                    let answer = Self.json(String(buffer: response.body))
+                    let expected = outcome.classifier.predict(text)
+                    #expect(answer["intent"] as? String == expected.intent)
+                    #expect((answer["confidence"] as? NSNumber)?.floatValue == expected.confidence)
+                    let explanation = answer["explanation"] as? [String: Any] ?? [:]
+                    #expect(explanation["intent"] as? String == ensemble.ngram.explain(text).intent)
+                    #expect(!((explanation["features"] as? [Any]) ?? []).isEmpty)
+                }
+            }
+            try await client.execute(uri: "/v1/model", method: .get) { response in
+                #expect(Self.json(String(buffer: response.body))["model_kind"] as? String == "ensemble")
+            }
+        }
+    }
+
     static func json(_ text: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }

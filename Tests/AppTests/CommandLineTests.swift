@@ -147,6 +147,41 @@ struct CommandLineTests {
         #expect(refused.status != 0 && refused.stderr.contains("dimension"), "\(refused.stderr)")
     }
 
+    @Test("--model-kind ensemble: trains both members from one config, and predict answers what the library answers")
+    func ensemble() throws {
+        let directory = IntentProcess.temporaryDirectory()
+        let config = directory.appendingPathComponent("ensemble.json")
+        try #"{"ngram_weight": 0.4, "ngram": {"dimension": 16}, "lstm_attention": {"embedding_dimension": 12, "hidden_size": 8, "attention_size": 6, "epochs": 3}}"#
+            .write(to: config, atomically: true, encoding: .utf8)
+        let model = directory.appendingPathComponent("ensemble")
+        let trained = try IntentProcess.run(["train", "--model-kind", "ensemble", "--config", config.path, "--output", model.path, "--quiet"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let bundle = try ModelBundle.load(from: model.path)
+        guard case .ensemble(let settings) = bundle.manifest.hyperparameters, case .ensemble(let classifier) = bundle.classifier else {
+            Issue.record("the bundle is not an ensemble")
+            return
+        }
+        #expect(settings.ngramWeight == 0.4 && settings.ngram.dimension == 16 && settings.lstmAttention.epochs == 3)
+        #expect(classifier.ngram.labels == classifier.lstmAttention.labels)
+        let sentences = DefaultDataset.examples().prefix(40).map(\.text)
+        let input = directory.appendingPathComponent("in.txt")
+        try sentences.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
+        let result = try IntentProcess.run(["predict", "--model", model.path, "--input", input.path, "--output", "-"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == sentences.count)
+        for (line, sentence) in zip(lines, sentences) {
+            let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let expected = bundle.classifier.predict(sentence)
+            #expect(row?["intent"] as? String == expected.intent)
+            #expect((row?["confidence"] as? Double).map { Float($0) } == expected.confidence)
+        }
+        // A member's field at the top level is refused with its name.
+        try #"{"hidden_size": 8}"#.write(to: config, atomically: true, encoding: .utf8)
+        let refused = try IntentProcess.run(["train", "--model-kind", "ensemble", "--config", config.path, "--output", model.path])
+        #expect(refused.status != 0 && refused.stderr.contains("hidden_size"), "\(refused.stderr)")
+    }
+
     @Test("every training is recorded in the runs registry; runs list and compare read it back")
     func runsRegistry() throws {
         let directory = IntentProcess.temporaryDirectory()

@@ -37,6 +37,17 @@ struct MLflowTrackingTests {
         }
     }
 
+    @Test("params: an ensemble's nested member settings become one param each (ngram.dimension)")
+    func nestedParams() throws {
+        let run: [String: Any] = ["model_kind": "ensemble", "seed": 1,
+                                  "hyperparameters": ["ngram_weight": 0.5, "ngram": ["dimension": 64], "lstm_attention": ["hidden_size": 64]]]
+        let params = Dictionary(uniqueKeysWithValues: MLflowRunExport.params(of: run).map { ($0.key, $0.value) })
+        #expect(params["ngram.dimension"] == "64")
+        #expect(params["lstm_attention.hidden_size"] == "64")
+        #expect(params["ngram_weight"] == "0.5")
+        #expect(params["ngram"] == nil)
+    }
+
     @Test("artifact URIs the server proxies, and the ones it does not")
     func artifactRoots() {
         #expect(MLflowClient.proxiedArtifactRoot("mlflow-artifacts:/3/abc/artifacts") == .init(host: nil, path: "3/abc/artifacts"))

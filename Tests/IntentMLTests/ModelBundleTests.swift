@@ -9,6 +9,8 @@ struct ModelBundleTests {
         if kind == ModelManifest.lstmAttentionKind {
             let hyperparameters = LSTMAttentionTests.small(embedding: 8, hidden: 6, attention: 5, epochs: 2)
             model = .lstmAttention(try LSTMTrainer(hyperparameters: hyperparameters, seed: 9).train(DefaultDataset.examples()).classifier)
+        } else if kind == ModelManifest.ensembleKind {
+            model = .ensemble(try EnsembleTests.small(seed: 9))
         } else {
             var hyperparameters = Hyperparameters()
             hyperparameters.dimension = 8
@@ -35,7 +37,7 @@ struct ModelBundleTests {
         let loaded = try ModelBundle.load(from: path)
         #expect(loaded.manifest == bundle.manifest)
         #expect(loaded.manifest.modelKind == kind)
-        #expect(ModelBundle.encodeWeights(loaded.classifier) == ModelBundle.encodeWeights(bundle.classifier))
+        #expect(ModelBundle.files(of: loaded.classifier) == ModelBundle.files(of: bundle.classifier))
         for example in DefaultDataset.examples().prefix(30) {
             #expect(loaded.classifier.predict(example.text, topK: 3) == bundle.classifier.predict(example.text, topK: 3))
         }
@@ -63,6 +65,27 @@ struct ModelBundleTests {
             guard case .truncated? = error as? ModelBundleError else { return false }
             return "\(error)".contains("truncated")
         }
+    }
+
+    @Test("an ensemble's LSTM member is checked like the main weights: missing, truncated or altered is refused")
+    func ensembleMemberFiles() throws {
+        let path = Self.temporaryDirectory() + "/model"
+        try Self.makeBundle(kind: ModelManifest.ensembleKind).write(to: path)
+        let member = URL(fileURLWithPath: path + "/" + ModelBundle.lstmWeightsFile)
+        let original = try Data(contentsOf: member)
+        var altered = original
+        altered[altered.count - 3] ^= 0x40
+        try altered.write(to: member)
+        #expect(throws: ModelBundleError.checksumMismatch(path: member.path)) { try ModelBundle.load(from: path) }
+        try original.prefix(original.count / 2).write(to: member)
+        #expect { try ModelBundle.load(from: path) } throws: { error in
+            guard case .truncated? = error as? ModelBundleError else { return false }
+            return true
+        }
+        try FileManager.default.removeItem(at: member)
+        #expect(throws: ModelBundleError.missingFile(path: member.path)) { try ModelBundle.load(from: path) }
+        try original.write(to: member)
+        #expect(try ModelBundle.load(from: path).manifest.modelKind == ModelManifest.ensembleKind)
     }
 
     @Test("a flipped byte fails the checksum")

@@ -168,8 +168,9 @@ enum OpenAPIDocument {
               },
               "Explanation": {
                 "type": "object", "required": ["intent", "score", "bias", "tokens", "features"],
+                "description": "Why the model answered as it did. An ensemble model is explained by its n-gram member.",
                 "properties": {
-                  "intent": {"type": "string"},
+                  "intent": {"type": "string", "description": "The intent the contributions are for."},
                   "score": {"type": "number", "description": "The chosen class's logit. ngram models: exactly bias plus the sum of the token contributions; lstm-attention models: the contributions are gradient times input, a first-order account."},
                   "bias": {"type": "number"},
                   "tokens": {"type": "array", "items": {"type": "object", "required": ["token", "contribution"], "properties": {"token": {"type": "string"}, "contribution": {"type": "number"}, "attention": {"type": "number", "description": "lstm-attention models: the attention weight of the token (the weights sum to 1)."}}}},

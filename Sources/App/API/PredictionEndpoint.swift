@@ -113,11 +113,15 @@ struct PredictionEndpoint: Sendable {
         out.append(UInt8(ascii: "}"))
     }
 
-    /// Appends `,"explanation":{...}` in the shape both model kinds share: the n-gram model's exact
+    /// Appends `,"explanation":{...}` in the shape every model kind shares: the n-gram model's exact
     /// contributions with its strongest features, or the LSTM's gradient-times-input attributions with each
-    /// token's attention weight (and no n-gram features).
+    /// token's attention weight (and no n-gram features). An ensemble is explained by its n-gram member
+    /// (its `intent` says which intent that member's contributions are for).
     static func appendExplanation(of text: String, by classifier: IntentClassifier, to out: inout [UInt8]) {
-        switch classifier {
+        let member: IntentClassifier
+        if case .ensemble(let model) = classifier { member = .ngram(model.ngram) } else { member = classifier }
+        switch member {
+        case .ensemble: break
         case .ngram(let model):
             let explanation = model.explain(text)
             appendExplanationHead(intent: explanation.intent, score: explanation.score, bias: explanation.bias, to: &out)

@@ -74,9 +74,9 @@ struct RunsCommand: AsyncParsableCommand {
             }
             // Rows: every hyperparameter and metric any of the runs has, sorted by name.
             var rows: [(String, [String])] = []
-            let parameters = Set(chosen.flatMap { ($0.run["hyperparameters"] as? [String: Any] ?? [:]).keys }).sorted()
-            for name in parameters {
-                rows.append((name, chosen.map { RunsCommand.value(($0.run["hyperparameters"] as? [String: Any])?[name]) }))
+            let settings = chosen.map { RunsCommand.flatHyperparameters(of: $0.run) }
+            for name in Set(settings.flatMap(\.keys)).sorted() {
+                rows.append((name, settings.map { RunsCommand.value($0[name]) }))
             }
             for name in ["model_kind", "seed", "threads"] { rows.append((name, chosen.map { RunsCommand.value($0.run[name]) })) }
             rows.append(("data_sha256", chosen.map { String((($0.run["data"] as? [String: Any])?["sha256"] as? String ?? "").prefix(12)) }))
@@ -141,6 +141,19 @@ struct RunsCommand: AsyncParsableCommand {
     static func number(_ value: Any?) -> String {
         guard let number = value as? NSNumber else { return "" }
         return String(format: "%.4f", number.doubleValue)
+    }
+
+    /// A run's hyperparameters by name, an ensemble's member settings as `ngram.dimension`.
+    static func flatHyperparameters(of run: [String: Any]) -> [String: Any] {
+        var flat: [String: Any] = [:]
+        for (key, value) in run["hyperparameters"] as? [String: Any] ?? [:] {
+            if let member = value as? [String: Any] {
+                for (inner, innerValue) in member { flat["\(key).\(inner)"] = innerValue }
+            } else {
+                flat[key] = value
+            }
+        }
+        return flat
     }
 
     static func value(_ value: Any?) -> String {

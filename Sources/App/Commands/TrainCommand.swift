@@ -22,7 +22,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Random seed: the same seed, data and --threads 1 give the same model bit for bit.")
     var seed: UInt64 = 42
 
-    @Option(help: "Training threads; ngram: more than 1 is faster but not bit-reproducible; lstm-attention: up to 2 help, same weights either way.")
+    @Option(help: "Training threads; ngram: more than 1 is faster but not bit-reproducible; lstm-attention and ensemble: up to 2 help, same weights either way.")
     var threads = 1
 
     @Option(help: "Directory to write the model bundle to (replaced atomically).")

@@ -80,7 +80,7 @@ struct TuneCommand: AsyncParsableCommand {
         // The winner, trained as `intent train` trains (validation split, calibration, refit).
         let settings = try base.overriding(best.values)
         let epochLog = EpochLog()
-        let outcome = try TrainingPipeline(model: settings, seed: seed, threads: modelKind == ModelManifest.lstmAttentionKind ? 2 : 1)
+        let outcome = try TrainingPipeline(model: settings, seed: seed, threads: modelKind == ModelManifest.ngramKind ? 1 : 2)
             .run(train: source.train, validation: source.validation) { epochLog.record($0) }
         var metrics: [String: Double] = ["tuning_seconds": (searchSeconds * 1000).rounded() / 1000, "tuning_trials": Double(studied.count)]
         if let accuracy = best.rungs.last?.validationAccuracy { metrics["tuning_best_validation_accuracy"] = accuracy }

@@ -14,7 +14,9 @@ extension ModelBundle {
         let manifest = try decodeManifest(manifestData, path: manifestURL.path)
 
         var contents: [String: Data] = [:]
-        for name in [weightsFile, vocabularyFile] {
+        var names = [weightsFile, vocabularyFile]
+        if case .ensemble = manifest.hyperparameters { names += [lstmWeightsFile, lstmVocabularyFile] }
+        for name in names {
             let url = directory.appendingPathComponent(name)
             guard let digest = manifest.files[name] else {
                 throw ModelBundleError.invalidManifest(path: manifestURL.path, reason: "no checksum for \(name)")
@@ -30,28 +32,42 @@ extension ModelBundle {
         let weightsPath = directory.appendingPathComponent(weightsFile).path
         let vocabulary = try decodeVocabulary(contents[vocabularyFile] ?? Data(), minCount: manifest.features.vocabularyMinCount,
                                               path: directory.appendingPathComponent(vocabularyFile).path)
-        let classifier: IntentClassifier
-        switch manifest.hyperparameters {
-        case .ngram(let hyperparameters):
+        func ngram(_ hyperparameters: Hyperparameters) throws -> NGramClassifier {
             let decoded = try WeightsCodec.decode(
                 contents[weightsFile] ?? Data(), dimension: hyperparameters.dimension, classes: manifest.labels.count,
                 rows: manifest.features.rows, path: weightsPath)
-            classifier = .ngram(NGramClassifier(
+            return NGramClassifier(
                 hyperparameters: hyperparameters, labels: manifest.labels, vocabulary: vocabulary,
                 table: FeatureTable(ids: decoded.ids), featureWeights: decoded.featureWeights,
                 embeddings: decoded.embeddings, output: decoded.output, bias: decoded.bias,
-                unknownThreshold: manifest.unknownThreshold))
-        case .lstmAttention(let hyperparameters):
+                unknownThreshold: manifest.unknownThreshold)
+        }
+        func lstm(_ hyperparameters: LSTMHyperparameters, weights: String, vocabulary: Vocabulary) throws -> LSTMAttentionClassifier {
+            let path = directory.appendingPathComponent(weights).path
             let network = LSTMAttentionNetwork(
                 vocabularySize: vocabulary.count + 1, embeddingDimension: hyperparameters.embeddingDimension,
                 hiddenSize: hyperparameters.hiddenSize, attentionSize: hyperparameters.attentionSize, classCount: manifest.labels.count)
-            let parameters = try LSTMWeightsCodec.decode(contents[weightsFile] ?? Data(), expected: network, path: weightsPath)
+            let parameters = try LSTMWeightsCodec.decode(contents[weights] ?? Data(), expected: network, path: path)
             guard parameters.allSatisfy(\.isFinite) else {
-                throw ModelBundleError.inconsistent(path: weightsPath, reason: "the weights hold NaN or infinite values")
+                throw ModelBundleError.inconsistent(path: path, reason: "the weights hold NaN or infinite values")
             }
-            classifier = .lstmAttention(LSTMAttentionClassifier(
+            return LSTMAttentionClassifier(
                 hyperparameters: hyperparameters, labels: manifest.labels, vocabulary: vocabulary, parameters: parameters,
-                unknownThreshold: manifest.unknownThreshold))
+                unknownThreshold: manifest.unknownThreshold)
+        }
+        let classifier: IntentClassifier
+        switch manifest.hyperparameters {
+        case .ngram(let hyperparameters):
+            classifier = .ngram(try ngram(hyperparameters))
+        case .lstmAttention(let hyperparameters):
+            classifier = .lstmAttention(try lstm(hyperparameters, weights: weightsFile, vocabulary: vocabulary))
+        case .ensemble(let hyperparameters):
+            let members = hyperparameters.members
+            let lstmVocabulary = try decodeVocabulary(contents[lstmVocabularyFile] ?? Data(), minCount: members.lstmAttention.minCount,
+                                                      path: directory.appendingPathComponent(lstmVocabularyFile).path)
+            classifier = .ensemble(try EnsembleClassifier(
+                ngram: try ngram(members.ngram), lstmAttention: try lstm(members.lstmAttention, weights: lstmWeightsFile, vocabulary: lstmVocabulary),
+                hyperparameters: hyperparameters, unknownThreshold: manifest.unknownThreshold))
         }
         return ModelBundle(manifest: manifest, classifier: classifier)
     }

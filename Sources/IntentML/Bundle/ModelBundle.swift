@@ -10,6 +10,9 @@ public struct ModelBundle: Sendable {
     public static let manifestFile = "manifest.json"
     public static let weightsFile = "weights.bin"
     public static let vocabularyFile = "vocabulary.txt"
+    /// An ensemble's LSTM member (its n-gram member uses `weights.bin` and `vocabulary.txt`).
+    public static let lstmWeightsFile = "lstm-weights.bin"
+    public static let lstmVocabularyFile = "lstm-vocabulary.txt"
 
     public var manifest: ModelManifest
     public var classifier: IntentClassifier
@@ -19,9 +22,10 @@ public struct ModelBundle: Sendable {
         classifier: IntentClassifier, name: String, toolVersion: String, seed: UInt64, threads: Int,
         trainingData: ModelManifest.TrainingData, metrics: [String: Double], createdAt: Date = Date()
     ) {
-        let weights = ModelBundle.encodeWeights(classifier)
-        let vocabulary = ModelBundle.encodeVocabulary(ModelBundle.vocabulary(of: classifier))
-        let weightsDigest = SHA256.hexDigest(of: [UInt8](weights))
+        let files = ModelBundle.files(of: classifier)
+        let weights = files[ModelBundle.weightsFile] ?? Data()
+        // The version names the weights: for an ensemble, both members' weights.
+        let weightsDigest = SHA256.hexDigest(of: [UInt8](weights) + [UInt8](files[ModelBundle.lstmWeightsFile] ?? Data()))
         let hyperparameters: ModelHyperparameters
         let features: ModelManifest.Features
         switch classifier {
@@ -38,6 +42,14 @@ public struct ModelBundle: Sendable {
             features = .init(
                 hashing: "none", hashBuckets: 0, wordNgrams: 1, charNgramMin: 0, charNgramMax: 0,
                 vocabularySize: model.vocabulary.count, vocabularyMinCount: model.vocabulary.minCount, rows: model.vocabulary.count + 1)
+        case .ensemble(let model):
+            // The n-gram member's features; the LSTM member's vocabulary is its own file.
+            hyperparameters = .ensemble(model.hyperparameters)
+            let settings = model.ngram.hyperparameters
+            features = .init(
+                hashBuckets: settings.hashBuckets, wordNgrams: settings.wordNgrams, charNgramMin: settings.charNgramMin,
+                charNgramMax: settings.charNgramMax, vocabularySize: model.ngram.extractor.vocabulary.count,
+                vocabularyMinCount: model.ngram.extractor.vocabulary.minCount, rows: model.ngram.table.count)
         }
         manifest = ModelManifest(
             formatVersion: ModelManifest.currentFormatVersion, modelKind: classifier.kind, name: name,
@@ -45,25 +57,22 @@ public struct ModelBundle: Sendable {
             toolVersion: toolVersion, hyperparameters: hyperparameters, seed: seed, threads: threads,
             labels: classifier.labels, unknownThreshold: classifier.unknownThreshold, features: features,
             trainingData: trainingData, metrics: metrics,
-            files: [
-                ModelBundle.weightsFile: .init(sha256: weightsDigest, bytes: weights.count),
-                ModelBundle.vocabularyFile: .init(sha256: SHA256.hexDigest(of: [UInt8](vocabulary)), bytes: vocabulary.count),
-            ])
+            files: files.mapValues { .init(sha256: SHA256.hexDigest(of: [UInt8]($0)), bytes: $0.count) })
         self.classifier = classifier
     }
 
     /// `weights.bin` of either kind.
-    static func encodeWeights(_ classifier: IntentClassifier) -> Data {
+    /// The bundle's files besides the manifest, by name.
+    static func files(of classifier: IntentClassifier) -> [String: Data] {
         switch classifier {
-        case .ngram(let model): return WeightsCodec.encode(model)
-        case .lstmAttention(let model): return LSTMWeightsCodec.encode(model)
-        }
-    }
-
-    static func vocabulary(of classifier: IntentClassifier) -> Vocabulary {
-        switch classifier {
-        case .ngram(let model): return model.extractor.vocabulary
-        case .lstmAttention(let model): return model.vocabulary
+        case .ngram(let model):
+            return [weightsFile: WeightsCodec.encode(model), vocabularyFile: encodeVocabulary(model.extractor.vocabulary)]
+        case .lstmAttention(let model):
+            return [weightsFile: LSTMWeightsCodec.encode(model), vocabularyFile: encodeVocabulary(model.vocabulary)]
+        case .ensemble(let model):
+            return [weightsFile: WeightsCodec.encode(model.ngram), vocabularyFile: encodeVocabulary(model.ngram.extractor.vocabulary),
+                    lstmWeightsFile: LSTMWeightsCodec.encode(model.lstmAttention),
+                    lstmVocabularyFile: encodeVocabulary(model.lstmAttention.vocabulary)]
         }
     }
 
@@ -79,10 +88,9 @@ public struct ModelBundle: Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try ModelBundle.writeDurably(encoder.encode(manifest), to: staging.appendingPathComponent(ModelBundle.manifestFile))
-            try ModelBundle.writeDurably(ModelBundle.encodeWeights(classifier), to: staging.appendingPathComponent(ModelBundle.weightsFile))
-            try ModelBundle.writeDurably(
-                ModelBundle.encodeVocabulary(ModelBundle.vocabulary(of: classifier)),
-                to: staging.appendingPathComponent(ModelBundle.vocabularyFile))
+            for (name, data) in ModelBundle.files(of: classifier).sorted(by: { $0.key < $1.key }) {
+                try ModelBundle.writeDurably(data, to: staging.appendingPathComponent(name))
+            }
         } catch {
             try? fileManager.removeItem(at: staging)
             throw ModelBundleError.writeFailed(path: path, reason: error.localizedDescription)

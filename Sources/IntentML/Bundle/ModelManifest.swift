@@ -9,6 +9,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public static let ngramKind = "ngram"
     /// The model kind of the LSTM with self-attention.
     public static let lstmAttentionKind = "lstm-attention"
+    public static let ensembleKind = "ensemble"
 
     /// Hashing and vocabulary parameters, enough to reproduce the features of a sentence.
     public struct Features: Codable, Sendable, Equatable {
@@ -117,6 +118,8 @@ public struct ModelManifest: Codable, Sendable, Equatable {
             hyperparameters = .lstmAttention(try container.decode(LSTMHyperparameters.self, forKey: .hyperparameters))
         case Self.ngramKind:
             hyperparameters = .ngram(try container.decode(Hyperparameters.self, forKey: .hyperparameters))
+        case Self.ensembleKind:
+            hyperparameters = .ensemble(try container.decode(EnsembleHyperparameters.self, forKey: .hyperparameters))
         default:
             throw DecodingError.dataCorruptedError(forKey: .modelKind, in: container, debugDescription: "unknown model kind '\(modelKind)'")
         }

@@ -3,6 +3,7 @@
 public enum IntentClassifier: Sendable {
     case ngram(NGramClassifier)
     case lstmAttention(LSTMAttentionClassifier)
+    case ensemble(EnsembleClassifier)
 
     /// Reusable per-thread buffers for `predict`.
     public struct Scratch: Sendable {
@@ -10,11 +11,19 @@ public enum IntentClassifier: Sendable {
         /// Made on the first LSTM prediction: an n-gram request must not pay for buffers it never uses.
         var lstm: LSTMWorkspace?
         var lstmProbabilities: [Float] = []
-        var lastWasLSTM = false
+        var ensemble: EnsembleClassifier.Scratch?
+        var last = Kind.ngram
+        enum Kind { case ngram, lstm, ensemble }
         public init() {}
 
         /// The class probabilities of the last sentence predicted (read in place: no copy per prediction).
-        public var probabilities: [Float] { lastWasLSTM ? lstmProbabilities : ngram.probabilities }
+        public var probabilities: [Float] {
+            switch last {
+            case .ngram: return ngram.probabilities
+            case .lstm: return lstmProbabilities
+            case .ensemble: return ensemble?.probabilities ?? []
+            }
+        }
     }
 
     /// The manifest's `model_kind`.
@@ -22,6 +31,7 @@ public enum IntentClassifier: Sendable {
         switch self {
         case .ngram: return ModelManifest.ngramKind
         case .lstmAttention: return ModelManifest.lstmAttentionKind
+        case .ensemble: return ModelManifest.ensembleKind
         }
     }
 
@@ -29,6 +39,7 @@ public enum IntentClassifier: Sendable {
         switch self {
         case .ngram(let model): return model.labels
         case .lstmAttention(let model): return model.labels
+        case .ensemble(let model): return model.labels
         }
     }
 
@@ -38,12 +49,14 @@ public enum IntentClassifier: Sendable {
             switch self {
             case .ngram(let model): return model.unknownThreshold
             case .lstmAttention(let model): return model.unknownThreshold
+            case .ensemble(let model): return model.unknownThreshold
             }
         }
         set {
             switch self {
             case .ngram(var model): model.unknownThreshold = newValue; self = .ngram(model)
             case .lstmAttention(var model): model.unknownThreshold = newValue; self = .lstmAttention(model)
+            case .ensemble(var model): model.unknownThreshold = newValue; self = .ensemble(model)
             }
         }
     }
@@ -58,14 +71,20 @@ public enum IntentClassifier: Sendable {
     public func predict(_ text: String, topK: Int = 1, scratch: inout Scratch) -> Prediction {
         switch self {
         case .ngram(let model):
-            scratch.lastWasLSTM = false
+            scratch.last = .ngram
             return model.predict(text, topK: topK, scratch: &scratch.ngram)
         case .lstmAttention(let model):
             let work = scratch.lstm ?? LSTMWorkspace()
             scratch.lstm = work
-            scratch.lastWasLSTM = true
+            scratch.last = .lstm
             scratch.lstmProbabilities = model.probabilities(ofIDs: [model.wordIDs(of: text)], work: work)[0]
             return model.decision.decide(probabilities: scratch.lstmProbabilities, topK: topK, unknownThreshold: model.unknownThreshold)
+        case .ensemble(let model):
+            var work = scratch.ensemble ?? EnsembleClassifier.Scratch()
+            scratch.ensemble = nil // one owner while predicting, so the buffers are not copied
+            defer { scratch.ensemble = work }
+            scratch.last = .ensemble
+            return model.predict(text, topK: topK, scratch: &work)
         }
     }
 

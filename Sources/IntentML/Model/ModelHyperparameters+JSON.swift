@@ -9,6 +9,7 @@ extension ModelHyperparameters {
         switch self {
         case .ngram(let settings): data = try encoder.encode(settings)
         case .lstmAttention(let settings): data = try encoder.encode(settings)
+        case .ensemble(let settings): data = try encoder.encode(settings)
         }
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
@@ -24,6 +25,7 @@ extension ModelHyperparameters {
         switch self {
         case .ngram: result = .ngram(try JSONDecoder().decode(Hyperparameters.self, from: data))
         case .lstmAttention: result = .lstmAttention(try JSONDecoder().decode(LSTMHyperparameters.self, from: data))
+        case .ensemble: result = .ensemble(try JSONDecoder().decode(EnsembleHyperparameters.self, from: data))
         }
         let problems = result.validationProblems()
         guard problems.isEmpty else { throw TrainingError.invalidHyperparameters(problems) }
@@ -36,12 +38,15 @@ extension ModelHyperparameters {
             switch self {
             case .ngram(let settings): return settings.epochs
             case .lstmAttention(let settings): return settings.epochs
+            // Successive halving cuts the LSTM member's budget; the n-gram member keeps its epochs.
+            case .ensemble(let settings): return settings.lstmAttention.epochs
             }
         }
         set {
             switch self {
             case .ngram(var settings): settings.epochs = newValue; self = .ngram(settings)
             case .lstmAttention(var settings): settings.epochs = newValue; self = .lstmAttention(settings)
+            case .ensemble(var settings): settings.lstmAttention.epochs = newValue; self = .ensemble(settings)
             }
         }
     }

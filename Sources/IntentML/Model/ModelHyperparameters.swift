@@ -4,23 +4,26 @@ import Foundation
 public enum ModelHyperparameters: Sendable, Equatable {
     case ngram(Hyperparameters)
     case lstmAttention(LSTMHyperparameters)
+    case ensemble(EnsembleHyperparameters)
 
     /// The manifest's `model_kind` for each case.
     public var kind: String {
         switch self {
         case .ngram: return ModelManifest.ngramKind
         case .lstmAttention: return ModelManifest.lstmAttentionKind
+        case .ensemble: return ModelManifest.ensembleKind
         }
     }
 
     /// Every kind `intent train --model-kind` accepts.
-    public static let kinds = [ModelManifest.ngramKind, ModelManifest.lstmAttentionKind]
+    public static let kinds = [ModelManifest.ngramKind, ModelManifest.lstmAttentionKind, ModelManifest.ensembleKind]
 
     /// The defaults of `kind`, or nil for a kind this version does not know.
     public static func defaults(kind: String) -> ModelHyperparameters? {
         switch kind {
         case ModelManifest.ngramKind: return .ngram(Hyperparameters())
         case ModelManifest.lstmAttentionKind: return .lstmAttention(LSTMHyperparameters())
+        case ModelManifest.ensembleKind: return .ensemble(EnsembleHyperparameters())
         default: return nil
         }
     }
@@ -30,6 +33,8 @@ public enum ModelHyperparameters: Sendable, Equatable {
         switch kind {
         case ModelManifest.lstmAttentionKind:
             return .lstmAttention(try loadConfig(path: path, problems: { (settings: LSTMHyperparameters) in settings.validationProblems() }))
+        case ModelManifest.ensembleKind:
+            return .ensemble(try loadConfig(path: path, problems: { (settings: EnsembleHyperparameters) in settings.validationProblems() }))
         default:
             return .ngram(try Hyperparameters.load(path: path))
         }
@@ -39,6 +44,7 @@ public enum ModelHyperparameters: Sendable, Equatable {
         switch self {
         case .ngram(let settings): return settings.validationProblems()
         case .lstmAttention(let settings): return settings.validationProblems()
+        case .ensemble(let settings): return settings.validationProblems()
         }
     }
 
@@ -48,12 +54,14 @@ public enum ModelHyperparameters: Sendable, Equatable {
             switch self {
             case .ngram(let settings): return settings.labelSeparator
             case .lstmAttention(let settings): return settings.labelSeparator
+            case .ensemble(let settings): return settings.labelSeparator
             }
         }
         set {
             switch self {
             case .ngram(var settings): settings.labelSeparator = newValue; self = .ngram(settings)
             case .lstmAttention(var settings): settings.labelSeparator = newValue; self = .lstmAttention(settings)
+            case .ensemble(var settings): settings.labelSeparator = newValue; self = .ensemble(settings)
             }
         }
     }
@@ -63,6 +71,7 @@ public enum ModelHyperparameters: Sendable, Equatable {
         switch self {
         case .ngram(let settings): return settings.validationFraction
         case .lstmAttention(let settings): return settings.validationFraction
+        case .ensemble(let settings): return settings.validationFraction
         }
     }
 
@@ -71,6 +80,7 @@ public enum ModelHyperparameters: Sendable, Equatable {
         switch self {
         case .ngram(let settings): return settings.unknownThreshold
         case .lstmAttention(let settings): return settings.unknownThreshold
+        case .ensemble(let settings): return settings.unknownThreshold
         }
     }
 
@@ -78,6 +88,7 @@ public enum ModelHyperparameters: Sendable, Equatable {
         switch self {
         case .ngram(let settings): return settings.calibrationKeepRate
         case .lstmAttention(let settings): return settings.calibrationKeepRate
+        case .ensemble(let settings): return settings.calibrationKeepRate
         }
     }
 
@@ -86,6 +97,7 @@ public enum ModelHyperparameters: Sendable, Equatable {
         switch self {
         case .ngram(let settings): try container.encode(settings, forKey: key)
         case .lstmAttention(let settings): try container.encode(settings, forKey: key)
+        case .ensemble(let settings): try container.encode(settings, forKey: key)
         }
     }
 }

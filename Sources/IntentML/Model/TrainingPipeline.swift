@@ -21,8 +21,8 @@ public struct TrainingOutcome: Sendable {
 /// The whole training procedure shared by `intent train` and tuning: hold out validation data, train,
 /// calibrate the `<unknown>` threshold on validation, then (n-gram, by default) refit on all the data.
 ///
-/// The LSTM uses its validation part for early stopping as well, and is not refit: without validation
-/// data there would be no epoch to stop at.
+/// The LSTM (alone or in an ensemble) uses its validation part for early stopping as well, and is not
+/// refit: without validation data there would be no epoch to stop at.
 public struct TrainingPipeline: Sendable {
     public var model: ModelHyperparameters
     public var seed: UInt64
@@ -67,6 +67,15 @@ public struct TrainingPipeline: Sendable {
                 .train(fitPart, validation: validation, progress: progress)
             classifier = .lstmAttention(trained.classifier)
             epochs = trained.epochs
+        case .ensemble(let settings):
+            // Both members on the same examples (so the same classes), the LSTM stopping on validation.
+            let members = settings.members
+            // The n-gram member trains on one thread (in about a second): bit-reproducible whatever --threads says.
+            let ngram = try NGramTrainer(hyperparameters: members.ngram, seed: seed, threads: 1).train(fitPart, progress: progress)
+            let lstm = try LSTMTrainer(hyperparameters: members.lstmAttention, seed: seed, threads: threads)
+                .train(fitPart, validation: validation, progress: progress)
+            classifier = .ensemble(try EnsembleClassifier(ngram: ngram, lstmAttention: lstm.classifier, hyperparameters: settings, unknownThreshold: 0))
+            epochs = lstm.epochs
         }
 
         // The trainers leave the threshold at 0, so these answers are judged before any threshold.
@@ -95,6 +104,15 @@ public struct TrainingPipeline: Sendable {
             refit = true
             classifier = .ngram(try NGramTrainer(hyperparameters: hyperparameters, seed: seed, threads: threads).train(train, progress: progress))
             classifier.unknownThreshold = threshold
+        } else if case .ensemble(let ensemble) = classifier, refitOnAllData && explicitValidation == nil && !validation.isEmpty {
+            // The n-gram member is refit on all the data too (the split keeps every class in the fit part,
+            // so its classes stay the LSTM member's); the LSTM member keeps the epoch it stopped at.
+            let ngram = try NGramTrainer(hyperparameters: ensemble.ngram.hyperparameters, seed: seed, threads: 1).train(train, progress: progress)
+            if ngram.labels.classes == ensemble.labels.classes {
+                classifier = .ensemble(try EnsembleClassifier(ngram: ngram, lstmAttention: ensemble.lstmAttention,
+                                                              hyperparameters: ensemble.hyperparameters, unknownThreshold: threshold))
+                refit = true
+            }
         }
         return TrainingOutcome(
             classifier: classifier, validationAccuracy: validationAccuracy, validationCount: validation.count,

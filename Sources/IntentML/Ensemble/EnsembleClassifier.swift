@@ -1,0 +1,69 @@
+import Foundation
+
+/// An n-gram model and an LSTM with self-attention, trained on the same examples, answering together:
+/// `p = w * p_ngram + (1 - w) * p_lstm` over their shared classes, then the usual decision (best class,
+/// `<unknown>` below the threshold or when it wins).
+public struct EnsembleClassifier: Sendable {
+    public let ngram: NGramClassifier
+    public let lstmAttention: LSTMAttentionClassifier
+    public let hyperparameters: EnsembleHyperparameters
+    public var unknownThreshold: Float
+    let decision: ClassDecision
+
+    /// Pairs two members trained on the same examples: they must have the same classes in the same order.
+    public init(ngram: NGramClassifier, lstmAttention: LSTMAttentionClassifier, hyperparameters: EnsembleHyperparameters,
+                unknownThreshold: Float) throws {
+        guard ngram.labels.classes == lstmAttention.labels.classes else {
+            throw EnsembleError.differentClasses(ngram: ngram.labels.classes, lstm: lstmAttention.labels.classes)
+        }
+        self.ngram = ngram
+        self.lstmAttention = lstmAttention
+        self.hyperparameters = hyperparameters
+        self.unknownThreshold = unknownThreshold
+        decision = ClassDecision(labels: ngram.labels, loss: .softmax, labelSeparator: hyperparameters.labelSeparator)
+    }
+
+    public var labels: LabelSpace { ngram.labels }
+
+    /// Reusable buffers for `predict`.
+    public struct Scratch: Sendable {
+        var ngram = NGramClassifier.Scratch()
+        var lstm: LSTMWorkspace?
+        /// The averaged class probabilities of the last sentence predicted.
+        public internal(set) var probabilities: [Float] = []
+        public init() {}
+    }
+
+    /// Writes the averaged class probabilities of `text` into `scratch.probabilities`.
+    public func score(_ text: String, scratch: inout Scratch) {
+        ngram.score(text, scratch: &scratch.ngram)
+        let work = scratch.lstm ?? LSTMWorkspace()
+        scratch.lstm = work
+        let lstm = lstmAttention.probabilities(ofIDs: [lstmAttention.wordIDs(of: text)], work: work)[0]
+        let weight = hyperparameters.ngramWeight
+        let ngramProbabilities = scratch.ngram.probabilities
+        if scratch.probabilities.count != ngramProbabilities.count {
+            scratch.probabilities = [Float](repeating: 0, count: ngramProbabilities.count)
+        }
+        for index in ngramProbabilities.indices {
+            scratch.probabilities[index] = weight * ngramProbabilities[index] + (1 - weight) * lstm[index]
+        }
+    }
+
+    public func predict(_ text: String, topK: Int = 1, scratch: inout Scratch) -> Prediction {
+        score(text, scratch: &scratch)
+        return decision.decide(probabilities: scratch.probabilities, topK: topK, unknownThreshold: unknownThreshold)
+    }
+}
+
+/// Members that cannot form an ensemble.
+public enum EnsembleError: Error, CustomStringConvertible, Equatable {
+    case differentClasses(ngram: [String], lstm: [String])
+
+    public var description: String {
+        switch self {
+        case let .differentClasses(ngram, lstm):
+            return "the ensemble's members have different classes (n-gram: \(ngram.count), lstm-attention: \(lstm.count)); train both on the same examples"
+        }
+    }
+}

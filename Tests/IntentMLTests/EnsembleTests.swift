@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import IntentML
+
+@Suite("Ensemble of the n-gram model and the LSTM")
+struct EnsembleTests {
+    /// Small members trained on the built-in dataset.
+    static func settings(weight: Float = 0.5) -> EnsembleHyperparameters {
+        var settings = EnsembleHyperparameters()
+        settings.ngram.dimension = 8
+        settings.ngram.epochs = 5
+        settings.lstmAttention = LSTMAttentionTests.small(embedding: 8, hidden: 6, attention: 5, epochs: 2)
+        settings.ngramWeight = weight
+        return settings
+    }
+
+    static func small(seed: UInt64, weight: Float = 0.5) throws -> EnsembleClassifier {
+        let settings = settings(weight: weight)
+        let examples = DefaultDataset.examples()
+        let ngram = try NGramTrainer(hyperparameters: settings.members.ngram, seed: seed).train(examples)
+        let lstm = try LSTMTrainer(hyperparameters: settings.members.lstmAttention, seed: seed).train(examples).classifier
+        return try EnsembleClassifier(ngram: ngram, lstmAttention: lstm, hyperparameters: settings, unknownThreshold: 0)
+    }
+
+    @Test("the ensemble's probabilities are the weighted average of its members', and it answers their best class")
+    func weightedAverage() throws {
+        for weight: Float in [0, 0.3, 1] {
+            let ensemble = try Self.small(seed: 3, weight: weight)
+            var scratch = EnsembleClassifier.Scratch()
+            var ngramScratch = NGramClassifier.Scratch()
+            for example in DefaultDataset.examples().prefix(25) {
+                let prediction = ensemble.predict(example.text, topK: 2, scratch: &scratch)
+                ensemble.ngram.score(example.text, scratch: &ngramScratch)
+                let lstm = IntentClassifier.lstmAttention(ensemble.lstmAttention)
+                var lstmScratch = IntentClassifier.Scratch()
+                _ = lstm.predict(example.text, scratch: &lstmScratch)
+                let expected = zip(ngramScratch.probabilities, lstmScratch.probabilities).map { weight * $0 + (1 - weight) * $1 }
+                #expect(scratch.probabilities.count == expected.count)
+                for (found, wanted) in zip(scratch.probabilities, expected) { #expect(abs(found - wanted) < 1e-6) }
+                // A weight of 1 or 0 is exactly one member.
+                if weight == 1 { #expect(prediction == IntentClassifier.ngram(ensemble.ngram).predict(example.text, topK: 2)) }
+                if weight == 0 { #expect(prediction == lstm.predict(example.text, topK: 2)) }
+            }
+        }
+    }
+
+    @Test("through IntentClassifier: the same answers and probabilities, alone or after other sentences")
+    func classifierInterface() throws {
+        let classifier = IntentClassifier.ensemble(try Self.small(seed: 4))
+        #expect(classifier.kind == ModelManifest.ensembleKind)
+        var shared = IntentClassifier.Scratch()
+        for example in DefaultDataset.examples().prefix(20) {
+            let inBatch = classifier.predict(example.text, topK: 3, scratch: &shared)
+            let probabilities = shared.probabilities
+            var alone = IntentClassifier.Scratch()
+            #expect(classifier.predict(example.text, topK: 3, scratch: &alone) == inBatch)
+            #expect(alone.probabilities == probabilities)
+            #expect(abs(probabilities.reduce(0, +) - 1) < 1e-4)
+        }
+    }
+
+    @Test("the pipeline trains both members on the same split, calibrates, and is reproducible across --threads")
+    func pipeline() throws {
+        let examples = DefaultDataset.examples()
+        let first = try TrainingPipeline(model: .ensemble(Self.settings()), seed: 5, threads: 1).run(train: examples)
+        let second = try TrainingPipeline(model: .ensemble(Self.settings()), seed: 5, threads: 2).run(train: examples)
+        guard case .ensemble(let a) = first.classifier, case .ensemble(let b) = second.classifier else {
+            Issue.record("the pipeline did not train an ensemble")
+            return
+        }
+        #expect(a.ngram.labels.classes == a.lstmAttention.labels.classes)
+        #expect(first.validationCount > 0 && first.validationAccuracy != nil)
+        #expect(!first.epochs.isEmpty)
+        #expect(ModelBundle.files(of: first.classifier) == ModelBundle.files(of: second.classifier))
+        #expect(a.unknownThreshold == b.unknownThreshold)
+    }
+
+    @Test("config files: members' fields nest, mistakes are refused with the field's path")
+    func configuration() throws {
+        let directory = ModelBundleTests.temporaryDirectory()
+        func load(_ json: String) throws -> ModelHyperparameters {
+            let path = directory + "/config-\(UUID().uuidString).json"
+            try json.write(toFile: path, atomically: true, encoding: .utf8)
+            return try ModelHyperparameters.load(path: path, kind: ModelManifest.ensembleKind)
+        }
+        guard case .ensemble(let settings) = try load(#"{"ngram_weight": 0.25, "ngram": {"dimension": 32}, "lstm_attention": {"hidden_size": 16}}"#) else {
+            Issue.record("not an ensemble config")
+            return
+        }
+        #expect(settings.ngramWeight == 0.25 && settings.ngram.dimension == 32 && settings.lstmAttention.hiddenSize == 16)
+        #expect(settings.ngram.epochs == Hyperparameters().epochs)
+        #expect { try load(#"{"ngram": {"dimensions": 32}}"#) } throws: { "\($0)".contains("unknown hyperparameter 'dimensions'") }
+        #expect { try load(#"{"ngram_weight": 1.5}"#) } throws: { "\($0)".contains("ngram_weight must be in [0, 1]") }
+        #expect { try load(#"{"ngram": {"loss": "one-vs-all"}}"#) } throws: { "\($0)".contains("ngram.loss must be 'softmax'") }
+        #expect { try load(#"{"lstm_attention": {"hidden_size": 0}}"#) } throws: { "\($0)".contains("lstm_attention.hidden_size must be in 1...1024") }
+        #expect { try load(#"{"validation_fraction": 0}"#) } throws: { "\($0)".contains("validation_fraction must be in (0, 0.9)") }
+    }
+
+    @Test("members with different classes are refused")
+    func differentClasses() throws {
+        let settings = Self.settings()
+        let examples = DefaultDataset.examples()
+        let ngram = try NGramTrainer(hyperparameters: settings.members.ngram, seed: 1).train(examples)
+        let firstLabel = examples[0].labels
+        let fewer = examples.filter { $0.labels != firstLabel }
+        let lstm = try LSTMTrainer(hyperparameters: settings.members.lstmAttention, seed: 1).train(fewer).classifier
+        #expect { try EnsembleClassifier(ngram: ngram, lstmAttention: lstm, hyperparameters: settings, unknownThreshold: 0) } throws: { error in
+            "\(error)".contains("different classes")
+        }
+    }
+}
