@@ -118,10 +118,10 @@ struct PredictionEndpoint: Sendable {
     /// token's attention weight (and no n-gram features). An ensemble is explained by its n-gram member
     /// (its `intent` says which intent that member's contributions are for).
     static func appendExplanation(of text: String, by classifier: IntentClassifier, to out: inout [UInt8]) {
-        let member: IntentClassifier
-        if case .ensemble(let model) = classifier { member = .ngram(model.ngram) } else { member = classifier }
-        switch member {
-        case .ensemble: break
+        switch classifier {
+        case .ensemble(let model):
+            appendExplanation(of: text, by: .ngram(model.ngram), to: &out)
+            return
         case .ngram(let model):
             let explanation = model.explain(text)
             appendExplanationHead(intent: explanation.intent, score: explanation.score, bias: explanation.bias, to: &out)

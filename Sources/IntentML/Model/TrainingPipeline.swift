@@ -71,7 +71,8 @@ public struct TrainingPipeline: Sendable {
             // Both members on the same examples (so the same classes), the LSTM stopping on validation.
             let members = settings.members
             // The n-gram member trains on one thread (in about a second): bit-reproducible whatever --threads says.
-            let ngram = try NGramTrainer(hyperparameters: members.ngram, seed: seed, threads: 1).train(fitPart, progress: progress)
+            // Progress is the LSTM's, which takes nearly all the time (and whose epochs the run log keeps).
+            let ngram = try NGramTrainer(hyperparameters: members.ngram, seed: seed, threads: 1).train(fitPart)
             let lstm = try LSTMTrainer(hyperparameters: members.lstmAttention, seed: seed, threads: threads)
                 .train(fitPart, validation: validation, progress: progress)
             classifier = .ensemble(try EnsembleClassifier(ngram: ngram, lstmAttention: lstm.classifier, hyperparameters: settings, unknownThreshold: 0))
@@ -107,7 +108,7 @@ public struct TrainingPipeline: Sendable {
         } else if case .ensemble(let ensemble) = classifier, refitOnAllData && explicitValidation == nil && !validation.isEmpty {
             // The n-gram member is refit on all the data too (the split keeps every class in the fit part,
             // so its classes stay the LSTM member's); the LSTM member keeps the epoch it stopped at.
-            let ngram = try NGramTrainer(hyperparameters: ensemble.ngram.hyperparameters, seed: seed, threads: 1).train(train, progress: progress)
+            let ngram = try NGramTrainer(hyperparameters: ensemble.ngram.hyperparameters, seed: seed, threads: 1).train(train)
             if ngram.labels.classes == ensemble.labels.classes {
                 classifier = .ensemble(try EnsembleClassifier(ngram: ngram, lstmAttention: ensemble.lstmAttention,
                                                               hyperparameters: ensemble.hyperparameters, unknownThreshold: threshold))
