@@ -68,8 +68,12 @@ struct EnsembleTests {
             Issue.record("the pipeline did not train an ensemble")
             return
         }
-        #expect(a.ngram.labels.classes == a.lstmAttention.labels.classes)
         #expect(first.validationCount > 0 && first.validationAccuracy != nil)
+        // The n-gram member is refit on all the data; the LSTM keeps the epoch it stopped at.
+        #expect(first.refitOnValidation && first.trainingCount == examples.count)
+        let fitPart = DatasetSplit.stratified(examples, validationFraction: Self.settings().validationFraction, seed: 5).train
+        let unrefit = try NGramTrainer(hyperparameters: a.ngram.hyperparameters, seed: 5).train(fitPart)
+        #expect(WeightsCodec.encode(unrefit) != WeightsCodec.encode(a.ngram))
         #expect(!first.epochs.isEmpty)
         #expect(ModelBundle.files(of: first.classifier) == ModelBundle.files(of: second.classifier))
         #expect(a.unknownThreshold == b.unknownThreshold)
@@ -94,6 +98,39 @@ struct EnsembleTests {
         #expect { try load(#"{"ngram": {"loss": "one-vs-all"}}"#) } throws: { "\($0)".contains("ngram.loss must be 'softmax'") }
         #expect { try load(#"{"lstm_attention": {"hidden_size": 0}}"#) } throws: { "\($0)".contains("lstm_attention.hidden_size must be in 1...1024") }
         #expect { try load(#"{"validation_fraction": 0}"#) } throws: { "\($0)".contains("validation_fraction must be in (0, 0.9)") }
+        // The shared settings are the ensemble's: a member's own copy must agree, and both members get them.
+        #expect { try load(#"{"ngram": {"validation_fraction": 0.3}}"#) } throws: {
+            "\($0)".contains("'ngram.validation_fraction' is set by the ensemble")
+        }
+        #expect { try load(#"{"lstm_attention": {"unknown_threshold": 0.5}}"#) } throws: {
+            "\($0)".contains("'lstm_attention.unknown_threshold' is set by the ensemble")
+        }
+        guard case .ensemble(let shared) = try load(#"{"label_separator": "|", "validation_fraction": 0.2, "ngram": {"validation_fraction": 0.2}}"#) else {
+            Issue.record("not an ensemble config")
+            return
+        }
+        #expect(shared.ngram.labelSeparator == "|" && shared.lstmAttention.labelSeparator == "|")
+        #expect(shared.ngram.validationFraction == 0.2 && shared.lstmAttention.validationFraction == 0.2)
+    }
+
+    @Test("tuning: member settings by dotted name; the shared ones only at the top level")
+    func tuningNames() throws {
+        let space = #"{"ngram.dimension": {"choice": ["8", "16"]}, "lstm_attention.hidden_size": {"int_uniform": [4, 8]}, "ngram_weight": {"uniform": [0.3, 0.7]}}"#
+        let parsed = try SearchSpace(data: Data(space.utf8), kind: ModelManifest.ensembleKind, path: "space.json")
+        #expect(parsed.parameters.map(\.name) == ["lstm_attention.hidden_size", "ngram.dimension", "ngram_weight"])
+        #expect { try SearchSpace(data: Data(#"{"ngram.validation_fraction": {"uniform": [0.1, 0.2]}}"#.utf8), kind: ModelManifest.ensembleKind, path: "space.json") } throws: {
+            "\($0)".contains("'ngram.validation_fraction' is not a hyperparameter of the ensemble kind")
+        }
+        #expect { try SearchSpace(data: Data(#"{"dimension": {"choice": ["8"]}}"#.utf8), kind: ModelManifest.ensembleKind, path: "space.json") } throws: {
+            "\($0)".contains("ngram.dimension")
+        }
+        guard case .ensemble(let settings) = try ModelHyperparameters.ensemble(Self.settings())
+            .overriding(["ngram.dimension": "16", "lstm_attention.hidden_size": "5", "ngram_weight": "0.25"]) else {
+            Issue.record("not an ensemble")
+            return
+        }
+        #expect(settings.ngram.dimension == 16 && settings.lstmAttention.hiddenSize == 5 && settings.ngramWeight == 0.25)
+        #expect(settings.ngram.epochs == Self.settings().ngram.epochs)
     }
 
     @Test("members with different classes are refused")

@@ -86,6 +86,9 @@ struct ModelBundleTests {
         #expect(throws: ModelBundleError.missingFile(path: member.path)) { try ModelBundle.load(from: path) }
         try original.write(to: member)
         #expect(try ModelBundle.load(from: path).manifest.modelKind == ModelManifest.ensembleKind)
+        let vocabulary = URL(fileURLWithPath: path + "/" + ModelBundle.lstmVocabularyFile)
+        try FileManager.default.removeItem(at: vocabulary)
+        #expect(throws: ModelBundleError.missingFile(path: vocabulary.path)) { try ModelBundle.load(from: path) }
     }
 
     @Test("a flipped byte fails the checksum")

@@ -80,13 +80,14 @@ struct TuneCommand: AsyncParsableCommand {
         // The winner, trained as `intent train` trains (validation split, calibration, refit).
         let settings = try base.overriding(best.values)
         let epochLog = EpochLog()
-        let outcome = try TrainingPipeline(model: settings, seed: seed, threads: modelKind == ModelManifest.ngramKind ? 1 : 2)
+        let threads = modelKind == ModelManifest.ngramKind ? 1 : 2
+        let outcome = try TrainingPipeline(model: settings, seed: seed, threads: threads)
             .run(train: source.train, validation: source.validation) { epochLog.record($0) }
         var metrics: [String: Double] = ["tuning_seconds": (searchSeconds * 1000).rounded() / 1000, "tuning_trials": Double(studied.count)]
         if let accuracy = best.rungs.last?.validationAccuracy { metrics["tuning_best_validation_accuracy"] = accuracy }
         if let accuracy = outcome.validationAccuracy { metrics["validation_accuracy"] = accuracy }
         let bundle = ModelBundle(
-            classifier: outcome.classifier, name: "tuned", toolVersion: ToolVersion.current, seed: seed, threads: 1,
+            classifier: outcome.classifier, name: "tuned", toolVersion: ToolVersion.current, seed: seed, threads: threads,
             trainingData: .init(sha256: source.fingerprint, sources: source.sources, examples: outcome.trainingCount,
                                 validationExamples: outcome.validationCount, outOfDomainExamples: outcome.outOfDomainCount),
             metrics: metrics)

@@ -12,7 +12,7 @@ struct TrainingInputOptions: ParsableArguments {
     @Option(help: "Out-of-domain sentences (any format; labels ignored), trained as <unknown>.")
     var ood: String?
 
-    @Option(help: "Model kind: ngram (fastText-class, the default: trains in seconds, predicts in microseconds) lstm-attention (bidirectional LSTM with self-attention) or ensemble (both, probabilities averaged: the most accurate, at the LSTM's cost).")
+    @Option(help: "Model kind: ngram (fastText-class, the default: trains in seconds, predicts in microseconds), lstm-attention (bidirectional LSTM with self-attention) or ensemble (both, probabilities averaged: the most accurate, at the LSTM's cost).")
     var modelKind = ModelManifest.ngramKind
 
     func validate() throws {

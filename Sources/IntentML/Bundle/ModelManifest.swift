@@ -9,6 +9,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public static let ngramKind = "ngram"
     /// The model kind of the LSTM with self-attention.
     public static let lstmAttentionKind = "lstm-attention"
+    /// The n-gram model and the LSTM together (`EnsembleClassifier`).
     public static let ensembleKind = "ensemble"
 
     /// Hashing and vocabulary parameters, enough to reproduce the features of a sentence.
@@ -67,7 +68,8 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var version: String
     public var createdAt: String
     public var toolVersion: String
-    /// The kind's own settings (`Hyperparameters` or `LSTMHyperparameters`), chosen by `model_kind`.
+    /// The kind's own settings (`Hyperparameters`, `LSTMHyperparameters` or `EnsembleHyperparameters`),
+    /// chosen by `model_kind`.
     public var hyperparameters: ModelHyperparameters
     public var seed: UInt64
     public var threads: Int

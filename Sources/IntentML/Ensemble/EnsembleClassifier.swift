@@ -11,14 +11,19 @@ public struct EnsembleClassifier: Sendable {
     let decision: ClassDecision
 
     /// Pairs two members trained on the same examples: they must have the same classes in the same order.
+    /// The members' settings are taken from the members themselves (so a bundle always describes the
+    /// weights it holds); `hyperparameters` gives the weight and the shared settings.
     public init(ngram: NGramClassifier, lstmAttention: LSTMAttentionClassifier, hyperparameters: EnsembleHyperparameters,
                 unknownThreshold: Float) throws {
         guard ngram.labels.classes == lstmAttention.labels.classes else {
             throw EnsembleError.differentClasses(ngram: ngram.labels.classes, lstm: lstmAttention.labels.classes)
         }
+        var settings = hyperparameters
+        settings.ngram = ngram.hyperparameters
+        settings.lstmAttention = lstmAttention.hyperparameters
         self.ngram = ngram
         self.lstmAttention = lstmAttention
-        self.hyperparameters = hyperparameters
+        self.hyperparameters = settings.synced
         self.unknownThreshold = unknownThreshold
         decision = ClassDecision(labels: ngram.labels, loss: .softmax, labelSeparator: hyperparameters.labelSeparator)
     }

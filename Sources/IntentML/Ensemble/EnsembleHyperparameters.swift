@@ -4,9 +4,9 @@ import Foundation
 /// the same data, whose class probabilities are averaged.
 ///
 /// The two models err on different sentences (on ATIS, 5-fold cross-validation on train.tsv: 96.8% for
-/// the n-gram model and 96.9% for the LSTM alone, 97.6% for their average), at the LSTM's training and
-/// prediction cost. The split, the `<unknown>` calibration and the label separator are the ensemble's own
-/// and override the members' values of the same names.
+/// the n-gram model and 96.9% for the LSTM alone, 97.65% for the ensemble), at the LSTM's training and
+/// prediction cost. The split, the `<unknown>` calibration and the label separator (`sharedKeys`) are the
+/// ensemble's own and are copied into both members.
 public struct EnsembleHyperparameters: Codable, Sendable, Equatable {
     /// The n-gram member's settings (any subset in a config file; its `loss` must stay `softmax`).
     public var ngram = Hyperparameters()
@@ -24,6 +24,9 @@ public struct EnsembleHyperparameters: Codable, Sendable, Equatable {
     public var calibrationKeepRate: Float = 0.995
     /// Separator of multi-intent labels in the data.
     public var labelSeparator = "+"
+
+    /// The settings the ensemble sets for both members; a member's own copy must agree or be left out.
+    public static let sharedKeys: Set<String> = ["validation_fraction", "unknown_threshold", "calibration_keep_rate", "label_separator"]
 
     public init() {}
 
@@ -48,6 +51,41 @@ public struct EnsembleHyperparameters: Codable, Sendable, Equatable {
         unknownThreshold = try container.decodeIfPresent(Float.self, forKey: .unknownThreshold)
         calibrationKeepRate = try container.decodeIfPresent(Float.self, forKey: .calibrationKeepRate) ?? defaults.calibrationKeepRate
         labelSeparator = try container.decodeIfPresent(String.self, forKey: .labelSeparator) ?? defaults.labelSeparator
+        // A shared setting given inside a member would be overridden: refuse it unless it agrees (manifests
+        // store the members with the ensemble's values).
+        func shared(_ fraction: Double, _ threshold: Float?, _ keepRate: Float, _ separator: String) -> [String: String] {
+            ["validation_fraction": "\(fraction)", "unknown_threshold": threshold.map { "\($0)" } ?? "none",
+             "calibration_keep_rate": "\(keepRate)", "label_separator": separator]
+        }
+        let mine = shared(validationFraction, unknownThreshold, calibrationKeepRate, labelSeparator)
+        let members: [(CodingKeys, [String: String])] = [
+            (.ngram, shared(ngram.validationFraction, ngram.unknownThreshold, ngram.calibrationKeepRate, ngram.labelSeparator)),
+            (.lstmAttention, shared(lstmAttention.validationFraction, lstmAttention.unknownThreshold, lstmAttention.calibrationKeepRate,
+                                    lstmAttention.labelSeparator)),
+        ]
+        for (member, theirs) in members where container.contains(member) {
+            let given = try container.nestedContainer(keyedBy: AnyKey.self, forKey: member).allKeys.map(\.stringValue)
+            for key in given.sorted() where Self.sharedKeys.contains(key) && theirs[key] != mine[key] {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "'\(member.stringValue).\(key)' is set by the ensemble for both members: give '\(key)' at the top level instead"))
+            }
+        }
+        self = synced
+    }
+
+    /// These settings with the ensemble's split, calibration and separator copied into both members.
+    public var synced: EnsembleHyperparameters {
+        var settings = self
+        settings.ngram.validationFraction = validationFraction
+        settings.lstmAttention.validationFraction = validationFraction
+        settings.ngram.unknownThreshold = unknownThreshold
+        settings.lstmAttention.unknownThreshold = unknownThreshold
+        settings.ngram.calibrationKeepRate = calibrationKeepRate
+        settings.lstmAttention.calibrationKeepRate = calibrationKeepRate
+        settings.ngram.labelSeparator = labelSeparator
+        settings.lstmAttention.labelSeparator = labelSeparator
+        return settings
     }
 
     /// The problems with these values (the members' included, prefixed with their field); empty when valid.
@@ -72,15 +110,7 @@ public struct EnsembleHyperparameters: Codable, Sendable, Equatable {
 
     /// The members' settings with the ensemble's split, calibration and separator put in.
     public var members: (ngram: Hyperparameters, lstmAttention: LSTMHyperparameters) {
-        var ngram = self.ngram, lstm = lstmAttention
-        ngram.validationFraction = validationFraction
-        lstm.validationFraction = validationFraction
-        ngram.unknownThreshold = unknownThreshold
-        lstm.unknownThreshold = unknownThreshold
-        ngram.calibrationKeepRate = calibrationKeepRate
-        lstm.calibrationKeepRate = calibrationKeepRate
-        ngram.labelSeparator = labelSeparator
-        lstm.labelSeparator = labelSeparator
-        return (ngram, lstm)
+        let settings = synced
+        return (settings.ngram, settings.lstmAttention)
     }
 }

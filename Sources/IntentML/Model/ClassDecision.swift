@@ -1,6 +1,6 @@
 /// Turning class probabilities into an answer: the chosen intent, its confidence, top-k and `<unknown>`.
 ///
-/// Shared by both model kinds, so an n-gram model and an LSTM with the same probabilities answer alike.
+/// Shared by every model kind, so an n-gram model, an LSTM and an ensemble with the same probabilities answer alike.
 struct ClassDecision: Sendable {
     let labels: LabelSpace
     /// The label set of each class, precomputed so deciding allocates no sets.

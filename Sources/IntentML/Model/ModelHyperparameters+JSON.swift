@@ -14,11 +14,18 @@ extension ModelHyperparameters {
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
-    /// These settings with `values` (JSON fragments by name) put in; the result is validated.
+    /// These settings with `values` (JSON fragments by name) put in; the result is validated. A dotted name
+    /// (`ngram.dimension`) sets a field of an ensemble's member.
     public func overriding(_ values: [String: String]) throws -> ModelHyperparameters {
         var object = try jsonObject()
         for (name, fragment) in values {
-            object[name] = try JSONSerialization.jsonObject(with: Data(fragment.utf8), options: [.fragmentsAllowed])
+            let value = try JSONSerialization.jsonObject(with: Data(fragment.utf8), options: [.fragmentsAllowed])
+            if let dot = name.firstIndex(of: "."), var member = object[String(name[..<dot])] as? [String: Any] {
+                member[String(name[name.index(after: dot)...])] = value
+                object[String(name[..<dot])] = member
+            } else {
+                object[name] = value
+            }
         }
         let data = try JSONSerialization.data(withJSONObject: object)
         let result: ModelHyperparameters

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The hyperparameters of either model kind, as the manifest stores them under `hyperparameters`.
+/// The hyperparameters of any model kind, as the manifest stores them under `hyperparameters`.
 public enum ModelHyperparameters: Sendable, Equatable {
     case ngram(Hyperparameters)
     case lstmAttention(LSTMHyperparameters)
@@ -61,7 +61,7 @@ public enum ModelHyperparameters: Sendable, Equatable {
             switch self {
             case .ngram(var settings): settings.labelSeparator = newValue; self = .ngram(settings)
             case .lstmAttention(var settings): settings.labelSeparator = newValue; self = .lstmAttention(settings)
-            case .ensemble(var settings): settings.labelSeparator = newValue; self = .ensemble(settings)
+            case .ensemble(var settings): settings.labelSeparator = newValue; self = .ensemble(settings.synced)
             }
         }
     }

@@ -112,6 +112,7 @@ public struct TrainingPipeline: Sendable {
             if ngram.labels.classes == ensemble.labels.classes {
                 classifier = .ensemble(try EnsembleClassifier(ngram: ngram, lstmAttention: ensemble.lstmAttention,
                                                               hyperparameters: ensemble.hyperparameters, unknownThreshold: threshold))
+                finalTraining = train
                 refit = true
             }
         }

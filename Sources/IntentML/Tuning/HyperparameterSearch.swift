@@ -1,6 +1,7 @@
 import Foundation
 
-/// Seeded random search with successive halving, over the hyperparameters of either model kind.
+/// Seeded random search with successive halving, over the hyperparameters of any model kind
+/// (an ensemble's member settings by dotted name: `ngram.dimension`).
 ///
 /// Trial 0 is the kind's defaults (the baseline every study reports against); trials 1... are drawn from
 /// the space, each from its own generator seeded by (study seed, trial number), so a trial's values do not

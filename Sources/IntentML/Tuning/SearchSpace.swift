@@ -36,7 +36,7 @@ public struct SearchSpace: Sendable, Equatable {
         var parameters: [(String, Distribution)] = []
         for name in object.keys.sorted() {
             guard known.contains(name) else {
-                throw TuningError.invalidSpace(path: path, reason: "'\(name)' is not a \(kind) hyperparameter; known: \(known.sorted().joined(separator: ", "))")
+                throw TuningError.invalidSpace(path: path, reason: "'\(name)' is not a hyperparameter of the \(kind) kind; known: \(known.sorted().joined(separator: ", "))")
             }
             guard let spec = object[name] as? [String: Any], spec.count == 1, let (how, value) = spec.first else {
                 throw TuningError.invalidSpace(path: path, reason: "'\(name)' needs exactly one of uniform, log_uniform, int_uniform, choice")
@@ -70,8 +70,16 @@ public struct SearchSpace: Sendable, Equatable {
         guard let defaults = ModelHyperparameters.defaults(kind: kind) else {
             throw TuningError.invalidSpace(path: "--model-kind", reason: "unknown model kind '\(kind)'")
         }
-        var names = Set(try defaults.jsonObject().keys)
-        names.insert("unknown_threshold")  // optional, so absent from the defaults' JSON
+        var names: Set<String> = ["unknown_threshold"]  // optional, so absent from the defaults' JSON
+        for (key, value) in try defaults.jsonObject() {
+            if let member = value as? [String: Any] {
+                // An ensemble's members: `ngram.dimension`, `lstm_attention.hidden_size`, ... except the
+                // settings the ensemble sets for both.
+                for inner in member.keys where !EnsembleHyperparameters.sharedKeys.contains(inner) { names.insert("\(key).\(inner)") }
+            } else {
+                names.insert(key)
+            }
+        }
         return names
     }
 
