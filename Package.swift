@@ -29,6 +29,8 @@ let package = Package(
         .target(
             name: "MLflowTracking",
             dependencies: [
+                // How settings are named (ModelHyperparameters.flattened); IntentML is Foundation only.
+                "IntentML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

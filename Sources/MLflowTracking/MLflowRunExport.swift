@@ -1,4 +1,5 @@
 import Foundation
+import IntentML
 
 /// Mirrors one directory of the local runs registry to MLflow:
 ///
@@ -140,13 +141,8 @@ public struct MLflowRunExport: Sendable {
         for key in ["model_kind", "seed", "threads"] {
             if let value = run[key] { params.append(.init(key, text(value))) }
         }
-        // An ensemble's members nest their settings: one param each, as `ngram.dimension`.
-        for (key, value) in run["hyperparameters"] as? [String: Any] ?? [:] {
-            if let member = value as? [String: Any] {
-                for (inner, innerValue) in member { params.append(.init("\(key).\(inner)", text(innerValue))) }
-            } else {
-                params.append(.init(key, text(value)))
-            }
+        for (key, value) in ModelHyperparameters.flattened(run["hyperparameters"] as? [String: Any] ?? [:]) {
+            params.append(.init(key, text(value)))
         }
         if let data = run["data"] as? [String: Any] {
             for (key, value) in data { params.append(.init("data.\(key)", text(value))) }

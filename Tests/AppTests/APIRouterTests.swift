@@ -33,16 +33,13 @@ struct APIRouterTests {
         }
     }
 
-    @Test("an lstm-attention bundle serves the library's answers, and explain gives attention per token")
-    func lstmAttentionModel() async throws {
-        var settings = LSTMHyperparameters()
-        settings.embeddingDimension = 12
-        settings.hiddenSize = 8
-        settings.attentionSize = 6
-        settings.epochs = 3
-        let classifier = IntentClassifier.lstmAttention(try LSTMTrainer(hyperparameters: settings, seed: 2).train(DefaultDataset.examples()).classifier)
-        let path = IntentProcess.temporaryDirectory().appendingPathComponent("lstm").path
-        try ModelBundle(classifier: classifier, name: "lstm", toolVersion: "test", seed: 2, threads: 1,
+    /// Writes `classifier` as a bundle, serves it, and expects `POST /v1/predict` with `explain` to answer
+    /// what the library answers for a few sentences (`explained` checks each explanation), and
+    /// `GET /v1/model` to name the kind.
+    static func expectServesLibraryAnswers(_ classifier: IntentClassifier,
+                                           explained: @escaping @Sendable (_ explanation: [String: Any], _ text: String) -> Void) async throws {
+        let path = IntentProcess.temporaryDirectory().appendingPathComponent("served").path
+        try ModelBundle(classifier: classifier, name: "served", toolVersion: "test", seed: 2, threads: 1,
                         trainingData: .init(sha256: "00", sources: ["<built-in>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
                         metrics: [:]).write(to: path)
         let router = buildRouter(configuration: APIConfiguration(), model: ServedModel(try ServedModel.load(path: path)))
@@ -56,15 +53,29 @@ struct APIRouterTests {
                     let expected = classifier.predict(text)
                     #expect(answer["intent"] as? String == expected.intent)
                     #expect((answer["confidence"] as? NSNumber)?.floatValue == expected.confidence)
-                    let tokens = (answer["explanation"] as? [String: Any])?["tokens"] as? [[String: Any]] ?? []
-                    #expect(tokens.compactMap { $0["token"] as? String } == Tokenizer.tokens(of: text))
-                    let attention = tokens.compactMap { ($0["attention"] as? NSNumber)?.doubleValue }.reduce(0, +)
-                    #expect(abs(attention - 1) < 1e-4)
+                    explained(answer["explanation"] as? [String: Any] ?? [:], text)
                 }
             }
             try await client.execute(uri: "/v1/model", method: .get) { response in
-                #expect(Self.json(String(buffer: response.body))["model_kind"] as? String == "lstm-attention")
+                #expect(Self.json(String(buffer: response.body))["model_kind"] as? String == classifier.kind)
             }
+        }
+    }
+
+    @Test("an lstm-attention bundle serves the library's answers, and explain gives attention per token")
+    func lstmAttentionModel() async throws {
+        var settings = LSTMHyperparameters()
+        settings.embeddingDimension = 12
+        settings.hiddenSize = 8
+        settings.attentionSize = 6
+        settings.epochs = 3
+        let classifier = IntentClassifier.lstmAttention(try LSTMTrainer(hyperparameters: settings, seed: 2).train(DefaultDataset.examples()).classifier)
+        #expect(classifier.kind == "lstm-attention")
+        try await Self.expectServesLibraryAnswers(classifier) { explanation, text in
+            let tokens = explanation["tokens"] as? [[String: Any]] ?? []
+            #expect(tokens.compactMap { $0["token"] as? String } == Tokenizer.tokens(of: text))
+            let attention = tokens.compactMap { ($0["attention"] as? NSNumber)?.doubleValue }.reduce(0, +)
+            #expect(abs(attention - 1) < 1e-4)
         }
     }
 
@@ -81,29 +92,10 @@ struct APIRouterTests {
             Issue.record("not an ensemble")
             return
         }
-        let path = IntentProcess.temporaryDirectory().appendingPathComponent("ensemble").path
-        try ModelBundle(classifier: outcome.classifier, name: "ensemble", toolVersion: "test", seed: 3, threads: 1,
-                        trainingData: .init(sha256: "00", sources: ["<built-in>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
-                        metrics: [:]).write(to: path)
-        let router = buildRouter(configuration: APIConfiguration(), model: ServedModel(try ServedModel.load(path: path)))
-        let application = Application(router: router, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        try await application.test(.router) { client in
-            for text in ["book a table for two", "какая погода завтра"] {
-                let body = ByteBuffer(bytes: [UInt8](try JSONSerialization.data(withJSONObject: ["text": text, "explain": true])))
-                try await client.execute(uri: "/v1/predict", method: .post, headers: [.contentType: "application/json"], body: body) { response in
-                    #expect(response.status == .ok)
-                    let answer = Self.json(String(buffer: response.body))
-                    let expected = outcome.classifier.predict(text)
-                    #expect(answer["intent"] as? String == expected.intent)
-                    #expect((answer["confidence"] as? NSNumber)?.floatValue == expected.confidence)
-                    let explanation = answer["explanation"] as? [String: Any] ?? [:]
-                    #expect(explanation["intent"] as? String == ensemble.ngram.explain(text).intent)
-                    #expect(!((explanation["features"] as? [Any]) ?? []).isEmpty)
-                }
-            }
-            try await client.execute(uri: "/v1/model", method: .get) { response in
-                #expect(Self.json(String(buffer: response.body))["model_kind"] as? String == "ensemble")
-            }
+        #expect(outcome.classifier.kind == "ensemble")
+        try await Self.expectServesLibraryAnswers(outcome.classifier) { explanation, text in
+            #expect(explanation["intent"] as? String == ensemble.ngram.explain(text).intent)
+            #expect(!((explanation["features"] as? [Any]) ?? []).isEmpty)
         }
     }
 

@@ -1,7 +1,6 @@
 import Foundation
 import IntentML
 import Testing
-@testable import App
 
 /// The `intent` CLI at the process boundary: exit codes, messages, files and output rows.
 @Suite("intent CLI", .serialized)
@@ -129,7 +128,17 @@ struct CommandLineTests {
             return
         }
         #expect(settings.hiddenSize == 8 && settings.epochs == 4)
-        let sentences = DefaultDataset.examples().prefix(60).map(\.text)
+        try Self.expectPredictAnswersLikeLibrary(model: model, bundle: bundle, sentences: 60, in: directory)
+        // A config field of the other kind is refused with its name.
+        try #"{"dimension": 12}"#.write(to: config, atomically: true, encoding: .utf8)
+        let refused = try IntentProcess.run(["train", "--model-kind", "lstm-attention", "--config", config.path, "--output", model.path])
+        #expect(refused.status != 0 && refused.stderr.contains("dimension"), "\(refused.stderr)")
+    }
+
+    /// `intent predict` on the first built-in sentences answers, row for row, what the library answers with
+    /// the same bundle.
+    static func expectPredictAnswersLikeLibrary(model: URL, bundle: ModelBundle, sentences count: Int, in directory: URL) throws {
+        let sentences = DefaultDataset.examples().prefix(count).map(\.text)
         let input = directory.appendingPathComponent("in.txt")
         try sentences.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
         let result = try IntentProcess.run(["predict", "--model", model.path, "--input", input.path, "--output", "-"])
@@ -142,10 +151,6 @@ struct CommandLineTests {
             #expect(row?["intent"] as? String == expected.intent)
             #expect((row?["confidence"] as? Double).map { Float($0) } == expected.confidence)
         }
-        // A config field of the other kind is refused with its name.
-        try #"{"dimension": 12}"#.write(to: config, atomically: true, encoding: .utf8)
-        let refused = try IntentProcess.run(["train", "--model-kind", "lstm-attention", "--config", config.path, "--output", model.path])
-        #expect(refused.status != 0 && refused.stderr.contains("dimension"), "\(refused.stderr)")
     }
 
     @Test("--model-kind ensemble: trains both members from one config, and predict answers what the library answers")
@@ -164,22 +169,7 @@ struct CommandLineTests {
         }
         #expect(settings.ngramWeight == 0.4 && settings.ngram.dimension == 16 && settings.lstmAttention.epochs == 3)
         #expect(classifier.ngram.hyperparameters.dimension == 16 && classifier.hyperparameters.ngramWeight == 0.4)
-        // runs compare and MLflow name member settings by dotted name.
-        let flat = RunsCommand.flatHyperparameters(of: ["hyperparameters": ["ngram_weight": 0.4, "ngram": ["dimension": 16]]])
-        #expect(flat["ngram.dimension"] as? Int == 16 && flat["ngram_weight"] as? Double == 0.4 && flat["ngram"] == nil)
-        let sentences = DefaultDataset.examples().prefix(40).map(\.text)
-        let input = directory.appendingPathComponent("in.txt")
-        try sentences.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
-        let result = try IntentProcess.run(["predict", "--model", model.path, "--input", input.path, "--output", "-"])
-        #expect(result.status == 0, "\(result.stderr)")
-        let lines = result.stdout.split(separator: "\n")
-        #expect(lines.count == sentences.count)
-        for (line, sentence) in zip(lines, sentences) {
-            let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            let expected = bundle.classifier.predict(sentence)
-            #expect(row?["intent"] as? String == expected.intent)
-            #expect((row?["confidence"] as? Double).map { Float($0) } == expected.confidence)
-        }
+        try Self.expectPredictAnswersLikeLibrary(model: model, bundle: bundle, sentences: 40, in: directory)
         // A member's field at the top level is refused with its name.
         try #"{"hidden_size": 8}"#.write(to: config, atomically: true, encoding: .utf8)
         let refused = try IntentProcess.run(["train", "--model-kind", "ensemble", "--config", config.path, "--output", model.path])

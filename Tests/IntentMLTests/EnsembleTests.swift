@@ -26,10 +26,11 @@ struct EnsembleTests {
     func weightedAverage() throws {
         for weight: Float in [0, 0.3, 1] {
             let ensemble = try Self.small(seed: 3, weight: weight)
-            var scratch = EnsembleClassifier.Scratch()
+            let classifier = IntentClassifier.ensemble(ensemble)
+            var scratch = IntentClassifier.Scratch()
             var ngramScratch = NGramClassifier.Scratch()
             for example in DefaultDataset.examples().prefix(25) {
-                let prediction = ensemble.predict(example.text, topK: 2, scratch: &scratch)
+                let prediction = classifier.predict(example.text, topK: 2, scratch: &scratch)
                 ensemble.ngram.score(example.text, scratch: &ngramScratch)
                 let lstm = IntentClassifier.lstmAttention(ensemble.lstmAttention)
                 var lstmScratch = IntentClassifier.Scratch()
@@ -131,6 +132,10 @@ struct EnsembleTests {
         }
         #expect(settings.ngram.dimension == 16 && settings.lstmAttention.hiddenSize == 5 && settings.ngramWeight == 0.25)
         #expect(settings.ngram.epochs == Self.settings().ngram.epochs)
+        // runs compare and MLflow name settings the same way, without the members' copies of shared ones.
+        let flat = ModelHyperparameters.flattened(["ngram_weight": 0.4, "ngram": ["dimension": 16, "validation_fraction": 0.1] as [String: Any]])
+        #expect(flat["ngram.dimension"] as? Int == 16 && flat["ngram_weight"] as? Double == 0.4 && flat["ngram"] == nil)
+        #expect(flat["ngram.validation_fraction"] == nil)
     }
 
     @Test("members with different classes are refused")

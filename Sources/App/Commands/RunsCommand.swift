@@ -74,7 +74,7 @@ struct RunsCommand: AsyncParsableCommand {
             }
             // Rows: every hyperparameter and metric any of the runs has, sorted by name.
             var rows: [(String, [String])] = []
-            let settings = chosen.map { RunsCommand.flatHyperparameters(of: $0.run) }
+            let settings = chosen.map { ModelHyperparameters.flattened($0.run["hyperparameters"] as? [String: Any] ?? [:]) }
             for name in Set(settings.flatMap(\.keys)).sorted() {
                 rows.append((name, settings.map { RunsCommand.value($0[name]) }))
             }
@@ -141,19 +141,6 @@ struct RunsCommand: AsyncParsableCommand {
     static func number(_ value: Any?) -> String {
         guard let number = value as? NSNumber else { return "" }
         return String(format: "%.4f", number.doubleValue)
-    }
-
-    /// A run's hyperparameters by name, an ensemble's member settings as `ngram.dimension`.
-    static func flatHyperparameters(of run: [String: Any]) -> [String: Any] {
-        var flat: [String: Any] = [:]
-        for (key, value) in run["hyperparameters"] as? [String: Any] ?? [:] {
-            if let member = value as? [String: Any] {
-                for (inner, innerValue) in member { flat["\(key).\(inner)"] = innerValue }
-            } else {
-                flat[key] = value
-            }
-        }
-        return flat
     }
 
     static func value(_ value: Any?) -> String {

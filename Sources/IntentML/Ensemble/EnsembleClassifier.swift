@@ -30,34 +30,13 @@ public struct EnsembleClassifier: Sendable {
 
     public var labels: LabelSpace { ngram.labels }
 
-    /// Reusable buffers for `predict`.
-    public struct Scratch: Sendable {
-        var ngram = NGramClassifier.Scratch()
-        var lstm: LSTMWorkspace?
-        /// The averaged class probabilities of the last sentence predicted.
-        public internal(set) var probabilities: [Float] = []
-        public init() {}
-    }
-
-    /// Writes the averaged class probabilities of `text` into `scratch.probabilities`.
-    public func score(_ text: String, scratch: inout Scratch) {
-        ngram.score(text, scratch: &scratch.ngram)
-        let work = scratch.lstm ?? LSTMWorkspace()
-        scratch.lstm = work
-        let lstm = lstmAttention.probabilities(ofIDs: [lstmAttention.wordIDs(of: text)], work: work)[0]
+    /// The averaged class probabilities of `text`, with the n-gram member's buffers and the LSTM's
+    /// workspace of the caller (`IntentClassifier.Scratch`).
+    func probabilities(of text: String, ngram ngramScratch: inout NGramClassifier.Scratch, work: LSTMWorkspace) -> [Float] {
+        ngram.score(text, scratch: &ngramScratch)
+        let lstm = lstmAttention.probabilities(of: text, work: work)
         let weight = hyperparameters.ngramWeight
-        let ngramProbabilities = scratch.ngram.probabilities
-        if scratch.probabilities.count != ngramProbabilities.count {
-            scratch.probabilities = [Float](repeating: 0, count: ngramProbabilities.count)
-        }
-        for index in ngramProbabilities.indices {
-            scratch.probabilities[index] = weight * ngramProbabilities[index] + (1 - weight) * lstm[index]
-        }
-    }
-
-    public func predict(_ text: String, topK: Int = 1, scratch: inout Scratch) -> Prediction {
-        score(text, scratch: &scratch)
-        return decision.decide(probabilities: scratch.probabilities, topK: topK, unknownThreshold: unknownThreshold)
+        return zip(ngramScratch.probabilities, lstm).map { weight * $0 + (1 - weight) * $1 }
     }
 }
 

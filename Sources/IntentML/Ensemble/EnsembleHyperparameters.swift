@@ -95,13 +95,7 @@ public struct EnsembleHyperparameters: Codable, Sendable, Equatable {
         if !(validationFraction > 0 && validationFraction < 0.9) {
             problems.append("validation_fraction must be in (0, 0.9): the LSTM member stops early on validation data (got \(validationFraction))")
         }
-        if let threshold = unknownThreshold, !(threshold >= 0 && threshold <= 1) {
-            problems.append("unknown_threshold must be in [0, 1] (got \(threshold))")
-        }
-        if !(calibrationKeepRate > 0 && calibrationKeepRate <= 1) {
-            problems.append("calibration_keep_rate must be in (0, 1] (got \(calibrationKeepRate))")
-        }
-        if labelSeparator.count != 1 { problems.append("label_separator must be one character (got '\(labelSeparator)')") }
+        problems += sharedSettingProblems(unknownThreshold: unknownThreshold, calibrationKeepRate: calibrationKeepRate, labelSeparator: labelSeparator)
         if ngram.loss != .softmax { problems.append("ngram.loss must be 'softmax': the LSTM member's probabilities are a softmax over label sets") }
         problems += ngram.validationProblems().map { "ngram.\($0)" }
         problems += lstmAttention.validationProblems().map { "lstm_attention.\($0)" }

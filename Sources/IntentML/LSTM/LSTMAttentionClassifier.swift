@@ -89,9 +89,14 @@ public struct LSTMAttentionClassifier: Sendable {
         return (0..<batch.count).map { b in Array(UnsafeBufferPointer(start: work.probabilities + b * classes, count: classes)) }
     }
 
+    /// Class probabilities of one sentence.
+    func probabilities(of text: String, work: LSTMWorkspace) -> [Float] {
+        probabilities(ofIDs: [wordIDs(of: text)], work: work)[0]
+    }
+
     /// Predicts the intent of `text` with the `topK` best in-domain classes.
     public func predict(_ text: String, topK: Int = 1) -> Prediction {
-        let probabilities = probabilities(ofIDs: [wordIDs(of: text)], work: LSTMWorkspace())[0]
+        let probabilities = probabilities(of: text, work: LSTMWorkspace())
         return decision.decide(probabilities: probabilities, topK: topK, unknownThreshold: unknownThreshold)
     }
 

@@ -117,9 +117,7 @@ public struct LSTMHyperparameters: Codable, Sendable, Equatable {
         check(classWeightExponent >= 0 && classWeightExponent <= 2, "class_weight_exponent must be in [0, 2] (got \(classWeightExponent))")
         check(minCount >= 1, "min_count must be at least 1 (got \(minCount))")
         check(validationFraction >= 0 && validationFraction < 0.9, "validation_fraction must be in [0, 0.9) (got \(validationFraction))")
-        if let threshold = unknownThreshold { check(threshold >= 0 && threshold <= 1, "unknown_threshold must be in [0, 1] (got \(threshold))") }
-        check(calibrationKeepRate > 0 && calibrationKeepRate <= 1, "calibration_keep_rate must be in (0, 1] (got \(calibrationKeepRate))")
-        check(labelSeparator.count == 1, "label_separator must be one character (got '\(labelSeparator)')")
+        problems += sharedSettingProblems(unknownThreshold: unknownThreshold, calibrationKeepRate: calibrationKeepRate, labelSeparator: labelSeparator)
         return problems
     }
 

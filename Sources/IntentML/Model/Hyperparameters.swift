@@ -124,13 +124,7 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
         if !(validationFraction >= 0 && validationFraction < 0.9) {
             problems.append("validation_fraction must be in [0, 0.9) (got \(validationFraction))")
         }
-        if let threshold = unknownThreshold, !(threshold >= 0 && threshold <= 1) {
-            problems.append("unknown_threshold must be in [0, 1] (got \(threshold))")
-        }
-        if !(calibrationKeepRate > 0 && calibrationKeepRate <= 1) {
-            problems.append("calibration_keep_rate must be in (0, 1] (got \(calibrationKeepRate))")
-        }
-        if labelSeparator.count != 1 { problems.append("label_separator must be one character (got '\(labelSeparator)')") }
+        problems += sharedSettingProblems(unknownThreshold: unknownThreshold, calibrationKeepRate: calibrationKeepRate, labelSeparator: labelSeparator)
         return problems
     }
 
@@ -143,7 +137,21 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
     }
 }
 
-/// Reads a hyperparameter config file of either model kind: any subset of the fields, unknown fields and
+/// The checks every model kind makes of the settings they all have: the `<unknown>` threshold, its
+/// calibration and the label separator.
+func sharedSettingProblems(unknownThreshold: Float?, calibrationKeepRate: Float, labelSeparator: String) -> [String] {
+    var problems: [String] = []
+    if let threshold = unknownThreshold, !(threshold >= 0 && threshold <= 1) {
+        problems.append("unknown_threshold must be in [0, 1] (got \(threshold))")
+    }
+    if !(calibrationKeepRate > 0 && calibrationKeepRate <= 1) {
+        problems.append("calibration_keep_rate must be in (0, 1] (got \(calibrationKeepRate))")
+    }
+    if labelSeparator.count != 1 { problems.append("label_separator must be one character (got '\(labelSeparator)')") }
+    return problems
+}
+
+/// Reads a hyperparameter config file of any model kind: any subset of the fields, unknown fields and
 /// invalid values refused with the file and the reason.
 func loadConfig<Settings: Decodable>(path: String, problems: (Settings) -> [String]) throws -> Settings {
     let data: Data

@@ -1,4 +1,4 @@
-/// A trained model of either kind, behind one interface: what the bundle holds and what evaluation,
+/// A trained model of any kind, behind one interface: what the bundle holds and what evaluation,
 /// batch prediction and the API call.
 public enum IntentClassifier: Sendable {
     case ngram(NGramClassifier)
@@ -8,21 +8,21 @@ public enum IntentClassifier: Sendable {
     /// Reusable per-thread buffers for `predict`.
     public struct Scratch: Sendable {
         var ngram = NGramClassifier.Scratch()
-        /// Made on the first LSTM prediction: an n-gram request must not pay for buffers it never uses.
+        /// Made on the first LSTM or ensemble prediction: an n-gram request must not pay for buffers it
+        /// never uses.
         var lstm: LSTMWorkspace?
-        var lstmProbabilities: [Float] = []
-        var ensemble: EnsembleClassifier.Scratch?
-        var last = Kind.ngram
-        enum Kind { case ngram, lstm, ensemble }
+        /// The probabilities of the last LSTM or ensemble prediction (an n-gram one's stay in `ngram`).
+        var computed: [Float] = []
+        var lastWasNGram = true
         public init() {}
 
         /// The class probabilities of the last sentence predicted (read in place: no copy per prediction).
-        public var probabilities: [Float] {
-            switch last {
-            case .ngram: return ngram.probabilities
-            case .lstm: return lstmProbabilities
-            case .ensemble: return ensemble?.probabilities ?? []
-            }
+        public var probabilities: [Float] { lastWasNGram ? ngram.probabilities : computed }
+
+        mutating func workspace() -> LSTMWorkspace {
+            let work = lstm ?? LSTMWorkspace()
+            lstm = work
+            return work
         }
     }
 
@@ -71,20 +71,17 @@ public enum IntentClassifier: Sendable {
     public func predict(_ text: String, topK: Int = 1, scratch: inout Scratch) -> Prediction {
         switch self {
         case .ngram(let model):
-            scratch.last = .ngram
+            scratch.lastWasNGram = true
             return model.predict(text, topK: topK, scratch: &scratch.ngram)
         case .lstmAttention(let model):
-            let work = scratch.lstm ?? LSTMWorkspace()
-            scratch.lstm = work
-            scratch.last = .lstm
-            scratch.lstmProbabilities = model.probabilities(ofIDs: [model.wordIDs(of: text)], work: work)[0]
-            return model.decision.decide(probabilities: scratch.lstmProbabilities, topK: topK, unknownThreshold: model.unknownThreshold)
+            scratch.lastWasNGram = false
+            scratch.computed = model.probabilities(of: text, work: scratch.workspace())
+            return model.decision.decide(probabilities: scratch.computed, topK: topK, unknownThreshold: model.unknownThreshold)
         case .ensemble(let model):
-            var work = scratch.ensemble ?? EnsembleClassifier.Scratch()
-            scratch.ensemble = nil // one owner while predicting, so the buffers are not copied
-            defer { scratch.ensemble = work }
-            scratch.last = .ensemble
-            return model.predict(text, topK: topK, scratch: &work)
+            scratch.lastWasNGram = false
+            let work = scratch.workspace()
+            scratch.computed = model.probabilities(of: text, ngram: &scratch.ngram, work: work)
+            return model.decision.decide(probabilities: scratch.computed, topK: topK, unknownThreshold: model.unknownThreshold)
         }
     }
 

@@ -39,6 +39,23 @@ extension ModelHyperparameters {
         return result
     }
 
+    /// Settings by name, as `intent tune`, `intent runs compare` and MLflow name them: an ensemble's member
+    /// settings with a dot (`ngram.dimension`), leaving out the members' copies of the settings the
+    /// ensemble sets for both (`EnsembleHyperparameters.sharedKeys`). `overriding` reads the same names.
+    public static func flattened(_ object: [String: Any]) -> [String: Any] {
+        var flat: [String: Any] = [:]
+        for (key, value) in object {
+            if let member = value as? [String: Any] {
+                for (inner, innerValue) in member where !EnsembleHyperparameters.sharedKeys.contains(inner) {
+                    flat["\(key).\(inner)"] = innerValue
+                }
+            } else {
+                flat[key] = value
+            }
+        }
+        return flat
+    }
+
     /// Passes over the data (the budget successive halving cuts).
     public var epochs: Int {
         get {

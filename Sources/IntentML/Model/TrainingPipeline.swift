@@ -98,22 +98,26 @@ public struct TrainingPipeline: Sendable {
         for example in validation where classifier.predict(example.text, scratch: &scratch).labels == example.labels { correct += 1 }
         let validationAccuracy = validation.isEmpty ? nil : Double(correct) / Double(validation.count)
 
+        // The n-gram model, alone or as the ensemble's member, is refit on all the data; an LSTM keeps the
+        // epoch it stopped at. The split keeps every class in the fit part, so the classes do not change.
         var finalTraining = fitPart
         var refit = false
-        if case .ngram(let hyperparameters) = model, refitOnAllData && explicitValidation == nil && !validation.isEmpty {
-            finalTraining = train
-            refit = true
-            classifier = .ngram(try NGramTrainer(hyperparameters: hyperparameters, seed: seed, threads: threads).train(train, progress: progress))
-            classifier.unknownThreshold = threshold
-        } else if case .ensemble(let ensemble) = classifier, refitOnAllData && explicitValidation == nil && !validation.isEmpty {
-            // The n-gram member is refit on all the data too (the split keeps every class in the fit part,
-            // so its classes stay the LSTM member's); the LSTM member keeps the epoch it stopped at.
-            let ngram = try NGramTrainer(hyperparameters: ensemble.ngram.hyperparameters, seed: seed, threads: 1).train(train)
-            if ngram.labels.classes == ensemble.labels.classes {
+        if refitOnAllData && explicitValidation == nil && !validation.isEmpty {
+            switch classifier {
+            case .ngram(let model):
+                classifier = .ngram(try NGramTrainer(hyperparameters: model.hyperparameters, seed: seed, threads: threads).train(train, progress: progress))
+                refit = true
+            case .ensemble(let ensemble):
+                let ngram = try NGramTrainer(hyperparameters: ensemble.ngram.hyperparameters, seed: seed, threads: 1).train(train)
                 classifier = .ensemble(try EnsembleClassifier(ngram: ngram, lstmAttention: ensemble.lstmAttention,
                                                               hyperparameters: ensemble.hyperparameters, unknownThreshold: threshold))
-                finalTraining = train
                 refit = true
+            case .lstmAttention:
+                break
+            }
+            if refit {
+                finalTraining = train
+                classifier.unknownThreshold = threshold
             }
         }
         return TrainingOutcome(

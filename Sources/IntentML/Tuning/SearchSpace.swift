@@ -70,16 +70,8 @@ public struct SearchSpace: Sendable, Equatable {
         guard let defaults = ModelHyperparameters.defaults(kind: kind) else {
             throw TuningError.invalidSpace(path: "--model-kind", reason: "unknown model kind '\(kind)'")
         }
-        var names: Set<String> = ["unknown_threshold"]  // optional, so absent from the defaults' JSON
-        for (key, value) in try defaults.jsonObject() {
-            if let member = value as? [String: Any] {
-                // An ensemble's members: `ngram.dimension`, `lstm_attention.hidden_size`, ... except the
-                // settings the ensemble sets for both.
-                for inner in member.keys where !EnsembleHyperparameters.sharedKeys.contains(inner) { names.insert("\(key).\(inner)") }
-            } else {
-                names.insert(key)
-            }
-        }
+        var names = Set(ModelHyperparameters.flattened(try defaults.jsonObject()).keys)
+        names.insert("unknown_threshold")  // optional, so absent from the defaults' JSON
         return names
     }
 
