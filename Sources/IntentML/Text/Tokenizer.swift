@@ -52,6 +52,14 @@ public enum Tokenizer {
             default: return .single
             }
         }
+        return classifyNonASCII(scalar)
+    }
+
+    /// The Unicode-property path, kept out of line: the property types' metadata it needs cost more than
+    /// the ASCII switch itself when they were set up on every call.
+    @usableFromInline @inline(never)
+    static func classifyNonASCII(_ scalar: Unicode.Scalar) -> ScalarClass {
+        let value = scalar.value
         if isUnspacedScript(value) { return .single }
         let properties = scalar.properties
         if properties.isWhitespace || properties.generalCategory == .control || properties.generalCategory == .format {
