@@ -127,7 +127,8 @@ public struct NGramClassifier: Sendable {
         var total: Float = 0
         for row in rows { total += row >= 0 ? weights[Int(row)] : FeatureWeighting.unseenWeight }
         let rawEmbeddings = UnsafeRawPointer(eBase)
-        let block = 16
+        // 16 floats: four SSE registers of sums, which stay in registers beside the loaded row.
+        let block = SIMD16<Float>.scalarCount
         var offset = 0
         while offset + block <= dimension {
             var sum = SIMD16<Float>(repeating: 0)
@@ -160,6 +161,7 @@ public struct NGramClassifier: Sendable {
     static func logits(hidden h: UnsafeBufferPointer<Float>, output w: UnsafeBufferPointer<Float>, bias b: UnsafeBufferPointer<Float>, into z: UnsafeMutableBufferPointer<Float>) {
         let dimension = h.count, classCount = z.count
         guard let hBase = h.baseAddress, let wBase = w.baseAddress, classCount > 0 else { return }
+        let lanes = SIMD8<Float>.scalarCount
         var first = 0
         while first < classCount {
             func row(_ lane: Int) -> UnsafePointer<Float> { wBase + min(first + lane, classCount - 1) * dimension }
@@ -168,8 +170,8 @@ public struct NGramClassifier: Sendable {
             for d in 0..<dimension {
                 sum += SIMD8(r0[d], r1[d], r2[d], r3[d], r4[d], r5[d], r6[d], r7[d]) * SIMD8(repeating: hBase[d])
             }
-            for lane in 0..<min(8, classCount - first) { z[first + lane] = sum[lane] + b[first + lane] }
-            first += 8
+            for lane in 0..<min(lanes, classCount - first) { z[first + lane] = sum[lane] + b[first + lane] }
+            first += lanes
         }
     }
 
