@@ -41,9 +41,54 @@ public enum TextNormalizer {
             }
             return
         }
-        let folded = text.precomposedStringWithCompatibilityMapping
+        // Most text in other scripts is already its own normal form: when every non-ASCII scalar is
+        // stable (`isStable`), only A-Z change, and Foundation (the slow part of predicting such text) is
+        // not called.
+        let start = output.count
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x80 {
+                let byte = UInt8(scalar.value)
+                output.append(Unicode.Scalar((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte))
+            } else if isStable(scalar) {
+                output.append(scalar)
+            } else {
+                output.removeSubrange(start...)
+                output.append(contentsOf: foundationNormalized(text))
+                return
+            }
+        }
+    }
+
+    /// NFKC, Foundation's case-insensitive folding, then NFKC again: folding can produce non-NFKC
+    /// sequences (for example a decomposed sharp s).
+    static func foundationNormalized(_ text: String) -> String.UnicodeScalarView {
+        text.precomposedStringWithCompatibilityMapping
             .folding(options: [.caseInsensitive], locale: nil)
-        // Folding can produce non-NFKC sequences (for example a decomposed sharp s); compose once more.
-        output.append(contentsOf: folded.precomposedStringWithCompatibilityMapping.unicodeScalars)
+            .precomposedStringWithCompatibilityMapping.unicodeScalars
+    }
+
+    /// True when `scalar` is left as it is by `foundationNormalized` in any string of ASCII and stable
+    /// scalars: it is its own NFKC case folding, Foundation's folding does not lowercase it (Foundation
+    /// lowercases Cherokee capitals, which Unicode case folding keeps), it is a starter (combining class
+    /// 0, so never reordered) and it is never the second scalar of a canonical composition (so it cannot
+    /// merge with what precedes it). `TextNormalizerTests` checks every scalar against Foundation.
+    static func isStable(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        return properties.canonicalCombiningClass == .notReordered && !properties.changesWhenNFKCCaseFolded
+            && !properties.changesWhenLowercased && !composesWithPrevious(scalar.value)
+    }
+
+    /// The starters that are the second scalar of some canonical decomposition (Indic vowel
+    /// signs and length marks, Tibetan subjoined letters, Hangul vowel and final jamo); the test
+    /// derives the list from every scalar's decomposition, so a Unicode update that adds one fails it.
+    static func composesWithPrevious(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x09BE, 0x09D7, 0x0B3E, 0x0B56, 0x0B57, 0x0BBE, 0x0BD7, 0x0CC2, 0x0CD5, 0x0CD6, 0x0D3E, 0x0D57, 0x0DCF,
+             0x0DDF, 0x0FB5, 0x0FB7, 0x102E, 0x1161...0x1175, 0x11A8...0x11C2, 0x1B35, 0x11127, 0x1133E, 0x11357,
+             0x114B0, 0x114BA, 0x114BD, 0x115AF, 0x11930:
+            return true
+        default:
+            return false
+        }
     }
 }
