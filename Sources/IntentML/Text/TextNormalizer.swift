@@ -35,10 +35,7 @@ public enum TextNormalizer {
         }
         if isASCII {
             // NFKC is the identity on ASCII and folding is a lowercase of A-Z.
-            for byte in text.utf8 {
-                let folded = (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
-                output.append(Unicode.Scalar(folded))
-            }
+            for byte in text.utf8 { output.append(foldedASCII(byte)) }
             return
         }
         // Most text in other scripts is already its own normal form: when every non-ASCII scalar is
@@ -47,8 +44,7 @@ public enum TextNormalizer {
         let start = output.count
         for scalar in text.unicodeScalars {
             if scalar.value < 0x80 {
-                let byte = UInt8(scalar.value)
-                output.append(Unicode.Scalar((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte))
+                output.append(foldedASCII(UInt8(scalar.value)))
             } else if isStable(scalar) {
                 output.append(scalar)
             } else {
@@ -57,6 +53,12 @@ public enum TextNormalizer {
                 return
             }
         }
+    }
+
+    /// An ASCII byte's normal form: NFKC is the identity on ASCII and folding lowercases A-Z.
+    @inline(__always)
+    static func foldedASCII(_ byte: UInt8) -> Unicode.Scalar {
+        Unicode.Scalar((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte)
     }
 
     /// NFKC, Foundation's case-insensitive folding, then NFKC again: folding can produce non-NFKC
