@@ -42,12 +42,16 @@ let package = Package(
                 "IntentML", "Observability", "MLflowTracking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 // The request log: SQLite through GRDB, written by a service beside the server.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // PredictionFastPath: predictions answered on the event loop, after NIO's HTTP/1 decoder.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // The deployer never imports the ML code (shared/STYLE.md): its logic lives in DeployerCore so
@@ -97,6 +101,7 @@ let package = Package(
                 "App", "IntentML", "MLflowTracking",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
     ]

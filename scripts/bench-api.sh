@@ -8,8 +8,11 @@
 #     constant, no middleware), alternated with the runs above: the issue's reference
 #   - RSS after the load, and the exit status after SIGTERM
 # This machine's neighbours make single runs vary by 20-30%: ROUNDS (default 3) alternations are printed.
-# WRK_THREADS (default 2) sets wrk's threads: wrk shares the 2 cores with the server, so with 1 thread the
-# load generator takes less of them (every route is measured the same way in one run).
+# Each run also prints the server's CPU time per request (from /proc), which varies less than req/s.
+# WRK_THREADS (default 1) sets wrk's threads. wrk shares the 2 cores with the server: with 2 threads it
+# spent 22 us of CPU per request against 12 us with 1 (measured against intent serve), CPU the server then
+# lacks, so the default is 1. Every route is measured the same way in one run; WRK_THREADS=2 is there to
+# compare.
 # Usage: scripts/bench-api.sh [ATIS_DIR]   (default ../shared/data/atis)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,17 +58,22 @@ for p in "$bare_port" "$off_port"; do
   until curl -fs "http://127.0.0.1:$p/healthz" >/dev/null 2>&1; do sleep 0.05; done
 done
 
-load() {  # load LABEL PORT: 64 connections, 10 s, one sentence per POST
-  wrk -t"${WRK_THREADS:-2}" -c64 -d10s --latency -s "$work/predict.lua" "http://127.0.0.1:$2/v1/predict" > "$work/wrk.txt"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system time of a process, in clock ticks
+load() {  # load LABEL PORT PID: 64 connections, 10 s, one sentence per POST
+  local before after
+  before=$(cpu_ticks "$3")
+  wrk -t"${WRK_THREADS:-1}" -c64 -d10s --latency -s "$work/predict.lua" "http://127.0.0.1:$2/v1/predict" > "$work/wrk.txt"
+  after=$(cpu_ticks "$3")
   grep -q "Non-2xx" "$work/wrk.txt" && { echo "$1: non-2xx answers" >&2; cat "$work/wrk.txt" >&2; exit 1; }
-  awk -v label="$1" '/Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2}
-    END {printf "%-22s %9.0f req/s   p50 %-8s p99 %s\n", label, rps, p50, p99}' "$work/wrk.txt"
+  awk -v label="$1" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    '/requests in/ {n=$1} /Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2}
+    END {printf "%-22s %9.0f req/s   p50 %-8s p99 %-8s server CPU %5.1f us/request\n", label, rps, p50, p99, ticks / hz / n * 1e6}' "$work/wrk.txt"
 }
-echo "== POST /v1/predict, one sentence, 64 connections, wrk -t${WRK_THREADS:-2}, 10 s per run, ${ROUNDS:-3} rounds"
+echo "== POST /v1/predict, one sentence, 64 connections, wrk -t${WRK_THREADS:-1}, 10 s per run, ${ROUNDS:-3} rounds"
 for round in $(seq "${ROUNDS:-3}"); do
-  load "bare Hummingbird" "$bare_port" | tee -a "$work/results"
-  load "intent, log on" "$port" | tee -a "$work/results"
-  load "intent, log off" "$off_port" | tee -a "$work/results"
+  load "bare Hummingbird" "$bare_port" "${others[0]}" | tee -a "$work/results"
+  load "intent, log on" "$port" "$server" | tee -a "$work/results"
+  load "intent, log off" "$off_port" "${others[1]}" | tee -a "$work/results"
 done
 python3 - "$work/results" <<'PY'
 import sys, collections
@@ -79,6 +87,8 @@ for label in ("intent, log on", "intent, log off"):
     print(f"== {label}: mean {sum(runs[label]) / len(runs[label]):,.0f} req/s, "
           f"{min(shares):.0%}-{max(shares):.0%} of the bare route in the same round")
 PY
+sleep 1  # one flush interval and more: what the log holds now is what it will write
+echo "== request log after the load: $(curl -fs "http://127.0.0.1:$port/metrics" | awk '/^intent_request_log_(written|dropped)_total|^intent_request_log_queue_length/ {sub("intent_request_log_", ""); printf "%s %s  ", $1, $2}')"
 echo "== RSS after the load (log on): $(grep VmRSS /proc/$server/status | awk '{print $2/1024 " MB"}')"
 kill -TERM "$server"
 status=0

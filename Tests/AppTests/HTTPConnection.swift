@@ -43,17 +43,31 @@ final class HTTPConnection {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
-        let bytes = Array((head + "\r\n" + (body ?? "")).utf8)
+        try sendRaw(Array((head + "\r\n" + (body ?? "")).utf8))
+        return try readResponse()
+    }
+
+    /// Sends bytes as they are (several pipelined requests, chunked bodies, HTTP/1.0, invalid UTF-8).
+    func sendRaw(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
             let written = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             guard written > 0 else { throw LiveServerError.closed(afterSending: false) }
             sent += written
         }
-        return try readResponse()
     }
 
-    private func readResponse() throws -> Response {
+    func sendRaw(_ text: String) throws { try sendRaw(Array(text.utf8)) }
+
+    /// True when the server has closed the connection and everything it sent was read.
+    func isClosedByServer() -> Bool {
+        guard buffer.isEmpty else { return false }
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, 0) == 0
+    }
+
+    /// Reads the next response (after `sendRaw`).
+    func readResponse() throws -> Response {
         let separator: [UInt8] = [13, 10, 13, 10]
         var headerEnd: Int?
         while headerEnd == nil {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import IntentML
 import Logging
 import NIOCore
@@ -10,10 +11,19 @@ import NIOCore
 /// Kept apart from `@main` (as Hummingbird's examples do) so tests drive the router in process.
 func buildApplication(configuration: APIConfiguration, model: ServedModel, reloader: ModelReloader, adminToken: AdminToken?,
                       requestLog: RequestLog?, logger: Logger) -> some ApplicationProtocol {
-    Application(
-        router: buildRouter(configuration: configuration, model: model, metrics: APIMetrics(), reloader: reloader, adminToken: adminToken,
+    let metrics = APIMetrics()
+    let serverName = "intentops"
+    let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics, requestLog: requestLog)
+    return Application(
+        router: buildRouter(configuration: configuration, model: model, metrics: metrics, reloader: reloader, adminToken: adminToken,
                             requestLog: requestLog),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "intentops"),
+        // POST /v1/predict is answered on the event loop (PredictionFastPath); everything else by the router.
+        server: HTTPServerBuilder { responder in
+            FastPathHTTP1Channel(http1: HTTP1Channel(responder: responder)) {
+                PredictionFastPath(endpoint: predict, serverName: serverName)
+            }
+        },
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         // Services stop in reverse order after the server: the log is flushed once no request is in flight.
         services: requestLog.map { [$0] } ?? [],
         logger: logger)

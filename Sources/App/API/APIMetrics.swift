@@ -5,6 +5,8 @@ import Hummingbird
 ///
 /// - `intent_http_requests_total{route,status}` and `intent_http_request_duration_seconds{route}`
 ///   (histogram): every request, by matched route template (a bounded label set).
+/// - `intent_http_fast_path_requests_total`: of those, the predictions `PredictionFastPath` answered on
+///   the event loop.
 /// - `intent_predictions_total{intent}`: answers by intent, `<unknown>` included, so the unknown rate is
 ///   `intent_predictions_total{intent="<unknown>"} / sum(intent_predictions_total)`.
 /// - `intent_prediction_confidence` (histogram): the confidence of every answer.
@@ -41,11 +43,14 @@ final class APIMetrics: @unchecked Sendable {
     private var durations: [String: Histogram] = [:]
     private var predictions: [String: Int] = [:]
     private var confidence = Histogram(buckets: APIMetrics.confidenceBounds.count)
+    private var eventLoopAnswers = 0
 
-    /// One request on `route` (the matched template, e.g. `/v1/predict`) answered `status`.
-    func recordRequest(route: String, status: Int, seconds: Double) {
+    /// One request on `route` (the matched template, e.g. `/v1/predict`) answered `status`; `onEventLoop`
+    /// when `PredictionFastPath` answered it.
+    func recordRequest(route: String, status: Int, seconds: Double, onEventLoop: Bool = false) {
         lock.lock()
         requests[RouteStatus(route: route, status: status), default: 0] += 1
+        if onEventLoop { eventLoopAnswers += 1 }
         durations[route, default: Histogram(buckets: Self.durationBounds.count)].observe(seconds, bounds: Self.durationBounds)
         lock.unlock()
     }
@@ -62,6 +67,7 @@ final class APIMetrics: @unchecked Sendable {
     func exposition(model: (name: String, version: String), requestLog: RequestLogQueue? = nil) -> String {
         lock.lock()
         let requests = self.requests, durations = self.durations, predictions = self.predictions, confidence = self.confidence
+        let eventLoopAnswers = self.eventLoopAnswers
         lock.unlock()
         var lines: [String] = [
             "# HELP intent_http_requests_total HTTP requests answered, by route and status.",
@@ -70,6 +76,8 @@ final class APIMetrics: @unchecked Sendable {
         for (key, count) in requests.sorted(by: { ($0.key.route, $0.key.status) < ($1.key.route, $1.key.status) }) {
             lines.append("intent_http_requests_total{route=\"\(Self.escape(key.route))\",status=\"\(key.status)\"} \(count)")
         }
+        lines += ["# HELP intent_http_fast_path_requests_total Prediction requests answered on the event loop (included in intent_http_requests_total).",
+                  "# TYPE intent_http_fast_path_requests_total counter", "intent_http_fast_path_requests_total \(eventLoopAnswers)"]
         lines += ["# HELP intent_http_request_duration_seconds Time to answer a request, by route.",
                   "# TYPE intent_http_request_duration_seconds histogram"]
         for (route, histogram) in durations.sorted(by: { $0.key < $1.key }) {

@@ -20,6 +20,14 @@ struct PredictionEndpoint: Sendable {
         }
         let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
         let body = try buffer.withUnsafeReadableBytes { bytes throws(APIError) in try PredictRequest.parse(bytes) }
+        return Self.response(try answer(body, requestID: requestID))
+    }
+
+    /// Answers a parsed `POST /v1/predict` body: the bytes of the 200 answer.
+    ///
+    /// Everything that can be refused is refused before anything is predicted, counted or logged, so a
+    /// refusal has no side effect: `PredictionFastPath` relies on it to hand a refused request to the router.
+    func answer(_ body: PredictRequest, requestID: String) throws(APIError) -> [UInt8] {
         switch (body.text, body.texts) {
         case let (text?, nil):
             return try answer(texts: [text], batch: false, topK: body.topK, explain: body.explain ?? false, requestID: requestID)
@@ -43,11 +51,17 @@ struct PredictionEndpoint: Sendable {
             guard let value = Bool(raw) else { throw APIError.invalidField("explain", "must be true or false") }
             explain = value
         }
-        return try answer(texts: [String(text)], batch: false, topK: topK, explain: explain, requestID: requestID)
+        return Self.response(try answer(texts: [String(text)], batch: false, topK: topK, explain: explain, requestID: requestID))
     }
 
-    /// Validates and predicts; a single text answers an object, a batch `{"predictions": [...]}`.
-    func answer(texts: [String], batch: Bool, topK: Int?, explain: Bool, requestID: String) throws -> Response {
+    /// A 200 with a JSON body.
+    static func response(_ body: [UInt8]) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// Validates and predicts; a single text answers an object, a batch `{"predictions": [...]}`. Every text
+    /// is checked before the first is predicted.
+    func answer(texts: [String], batch: Bool, topK: Int?, explain: Bool, requestID: String) throws(APIError) -> [UInt8] {
         let started = ContinuousClock.now
         let served = model.current
         let asked = topK ?? 1
@@ -101,7 +115,7 @@ struct PredictionEndpoint: Sendable {
                                                   modelVersion: served.manifest.version))
             }
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
+        return out
     }
 
     /// Appends `,"model":{"name":...,"version":...}`: which model answered (predictions, probes, reload).
