@@ -10,7 +10,7 @@
 # This machine's neighbours make single runs vary by 20-30%: ROUNDS (default 3) alternations are printed.
 # Each run also prints the server's CPU time per request (from /proc), which varies less than req/s.
 # WRK_THREADS (default 1) sets wrk's threads. wrk shares the 2 cores with the server: with 2 threads it
-# spent 22 us of CPU per request against 12 us with 1 (measured against intent serve), CPU the server then
+# spent 22-24 us of CPU per request against 11-13 us with 1 (measured against intent serve), CPU the server then
 # lacks, so the default is 1. Every route is measured the same way in one run; WRK_THREADS=2 is there to
 # compare.
 # Usage: scripts/bench-api.sh [ATIS_DIR]   (default ../shared/data/atis)

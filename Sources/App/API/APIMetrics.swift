@@ -45,9 +45,10 @@ final class APIMetrics: @unchecked Sendable {
     private var confidence = Histogram(buckets: APIMetrics.confidenceBounds.count)
     private var eventLoopAnswers = 0
 
-    /// One request on `route` (the matched template, e.g. `/v1/predict`) answered `status`; `onEventLoop`
-    /// when `PredictionFastPath` answered it.
-    func recordRequest(route: String, status: Int, seconds: Double, onEventLoop: Bool = false) {
+    /// One request on `route` (the matched template, e.g. `/v1/predict`) answered `status` in `duration`;
+    /// `onEventLoop` when `PredictionFastPath` answered it.
+    func recordRequest(route: String, status: Int, duration: Duration, onEventLoop: Bool = false) {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         lock.lock()
         requests[RouteStatus(route: route, status: status), default: 0] += 1
         if onEventLoop { eventLoopAnswers += 1 }
@@ -130,9 +131,7 @@ struct APIMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        metrics.recordRequest(route: context.endpointPath ?? "unmatched", status: Int(response.status.code), seconds: seconds)
+        metrics.recordRequest(route: context.endpointPath ?? "unmatched", status: Int(response.status.code), duration: ContinuousClock.now - started)
         return response
     }
 }
