@@ -49,15 +49,18 @@ struct ProcessCommandRunnerTests {
         #expect(result.output.split(separator: "\n") == ["0", "1", "2"])
     }
 
-    /// The commands below leave a `sleep 60` behind: finishing well before it shows it was not waited for.
-    /// Not tighter: on 2 cores the whole test run (model training, CLI processes) can keep the awaiting
-    /// task from resuming for 20 s.
-    static let fasterThanTheSleep: TimeInterval = 45
+    /// The commands below leave a `sleep 600` behind: finishing well before it shows it was not waited for.
+    /// The margin is wide on purpose. On 2 cores, tests that train models hold both threads of Swift's
+    /// cooperative pool, and the awaiting task cannot resume until one is free: a CI run saw 50 s between
+    /// the process's end and the test's next line. The whole test run takes about 130 s, so no such wait
+    /// reaches 300 s, while a runner that waited for the sleep would take 600.
+    static let leftoverSleep = "sleep 600"
+    static let fasterThanTheSleep: TimeInterval = 300
 
     @Test("a timeout kills the whole process group, grandchildren included")
     func timeoutKillsGroup() async throws {
         let started = Date()
-        let result = try await runner.run(Self.command("sh", "-c", "sleep 60 & echo $!; wait", timeout: .milliseconds(300)))
+        let result = try await runner.run(Self.command("sh", "-c", "\(Self.leftoverSleep) & echo $!; wait", timeout: .milliseconds(300)))
         #expect(result.timedOut && !result.succeeded)
         #expect(Date().timeIntervalSince(started) < Self.fasterThanTheSleep)
         let grandchild = try #require(Int32(result.output.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -73,7 +76,7 @@ struct ProcessCommandRunnerTests {
     @Test("what a finished command left running in its group is killed, and does not hold the result back")
     func leftovers() async throws {
         let started = Date()
-        let result = try await runner.run(Self.command("sh", "-c", "sleep 60 & echo $!"))
+        let result = try await runner.run(Self.command("sh", "-c", "\(Self.leftoverSleep) & echo $!"))
         #expect(result.succeeded && Date().timeIntervalSince(started) < Self.fasterThanTheSleep)
         let leftover = try #require(Int32(result.output.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(Self.isDead(leftover))
