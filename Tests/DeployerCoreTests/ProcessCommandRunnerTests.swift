@@ -50,10 +50,10 @@ struct ProcessCommandRunnerTests {
     }
 
     /// The commands below leave a `sleep 600` behind: finishing well before it shows it was not waited for.
-    /// The margin is wide on purpose. On 2 cores, tests that train models hold both threads of Swift's
-    /// cooperative pool, and the awaiting task cannot resume until one is free: a CI run saw 50 s between
-    /// the process's end and the test's next line. The whole test run takes about 130 s, so no such wait
-    /// reaches 300 s, while a runner that waited for the sleep would take 600.
+    /// The margin is wide on purpose: a CI run saw the timeout test take 50 s, and every test that started
+    /// with it end at 50 s too, so the whole run had stalled (on 2 cores Swift's cooperative pool has two
+    /// threads, which tests that train models can hold). The whole test run takes 130-155 s, so no such
+    /// wait reaches 300 s, while a runner that waited for the sleep would take 600.
     static let leftoverSleep = "sleep 600"
     static let fasterThanTheSleep: TimeInterval = 300
 

@@ -19,49 +19,54 @@ struct DenseKernelTests {
         return "[\(index)]: \(actual[index]) (bits \(actual[index].bitPattern)), expected \(expected[index]) (bits \(expected[index].bitPattern))"
     }
 
+    /// The plain loops: for every A[i, p] that is not 0 (A is [m x k]), one axpy of A[i, p] times row
+    /// `source(i, p)` of `rows` into row `target(i, p)` of `output` (rows of n).
+    static func axpyPerRow(_ a: [Float], m: Int, k: Int, n: Int, rows: [Float], into output: [Float],
+                           source: (Int, Int) -> Int, target: (Int, Int) -> Int) -> [Float] {
+        var result = output
+        for i in 0..<m {
+            for p in 0..<k where a[i * k + p] != 0 {
+                for j in 0..<n { result[target(i, p) * n + j] += a[i * k + p] * rows[source(i, p) * n + j] }
+            }
+        }
+        return result
+    }
+
+    /// `output` after `kernel` ran on it, given the base addresses of `left` and `right` (neither empty).
+    static func applying(_ left: [Float], _ right: [Float], to output: [Float],
+                         _ kernel: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+        var result = output
+        left.withUnsafeBufferPointer { l in
+            right.withUnsafeBufferPointer { r in
+                result.withUnsafeMutableBufferPointer { o in kernel(l.baseAddress!, r.baseAddress!, o.baseAddress!) }
+            }
+        }
+        return result
+    }
+
     @Test("the register-blocked products equal one axpy per row, bit for bit, at every size around a block")
     func sameBits() {
         var random = SplitMix64(seed: 11)
         for n in [1, 7, 8, 9, 16, 31, 32, 33, 40, 64, 70, 256] {
             for k in [0, 1, 3, 64] {
                 for m in [1, 3] {
-                    // A B + C: A [m x k], B [k x n], C [m x n]
                     // At least one element each, so that k = 0 still has base addresses.
-                    let a = Self.values(max(1, m * k), &random), b = Self.values(max(1, k * n), &random), start = Self.values(m * n, &random)
-                    var expected = start
-                    for i in 0..<m {
-                        for p in 0..<k where a[i * k + p] != 0 {
-                            for j in 0..<n { expected[i * n + j] += a[i * k + p] * b[p * n + j] }
-                        }
-                    }
-                    var product = start
-                    a.withUnsafeBufferPointer { ap in
-                        b.withUnsafeBufferPointer { bp in
-                            product.withUnsafeMutableBufferPointer { cp in
-                                DenseKernels.multiply(rows: m, columns: n, inner: k, ap.baseAddress!, k, bp.baseAddress!, n,
-                                                      into: cp.baseAddress!, n, accumulate: true)
-                            }
-                        }
-                    }
-                    #expect(Self.firstDifference(product, expected) == nil, "A B + C, m=\(m) k=\(k) n=\(n)")
+                    let a = Self.values(max(1, m * k), &random)
 
-                    // G += A^T D: A [m x k], D [m x n], G [k x n]
-                    let d = Self.values(m * n, &random), gradient = Self.values(max(1, k * n), &random)
-                    var expectedGradient = gradient
-                    for i in 0..<m {
-                        for p in 0..<k where a[i * k + p] != 0 {
-                            for j in 0..<n { expectedGradient[p * n + j] += a[i * k + p] * d[i * n + j] }
-                        }
+                    // C + A B: A [m x k], B [k x n], C [m x n]
+                    let b = Self.values(max(1, k * n), &random), c = Self.values(m * n, &random)
+                    let product = Self.applying(a, b, to: c) { a, b, c in
+                        DenseKernels.multiply(rows: m, columns: n, inner: k, a, k, b, n, into: c, n, accumulate: true)
                     }
-                    var accumulated = gradient
-                    a.withUnsafeBufferPointer { ap in
-                        d.withUnsafeBufferPointer { dp in
-                            accumulated.withUnsafeMutableBufferPointer { gp in
-                                DenseKernels.accumulateTransposedA(rows: m, columns: n, inner: k, ap.baseAddress!, k, dp.baseAddress!, n,
-                                                                   into: gp.baseAddress!, n)
-                            }
-                        }
+                    let expected = Self.axpyPerRow(a, m: m, k: k, n: n, rows: b, into: c, source: { _, p in p }, target: { i, _ in i })
+                    #expect(Self.firstDifference(product, expected) == nil, "C + A B, m=\(m) k=\(k) n=\(n)")
+
+                    // G + A^T D: A [m x k], D [m x n], G [k x n]
+                    let d = Self.values(m * n, &random), g = Self.values(max(1, k * n), &random)
+                    let accumulated = Self.applying(a, d, to: g) { a, d, g in
+                        DenseKernels.accumulateTransposedA(rows: m, columns: n, inner: k, a, k, d, n, into: g, n)
                     }
+                    let expectedGradient = Self.axpyPerRow(a, m: m, k: k, n: n, rows: d, into: g, source: { i, _ in i }, target: { _, p in p })
                     #expect(Self.firstDifference(accumulated, expectedGradient) == nil, "G + A^T D, m=\(m) k=\(k) n=\(n)")
                 }
             }

@@ -221,7 +221,7 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// Writes the 200 answer; false when the request is refused (then nothing was written or recorded).
     private func answer(head: HTTPRequestHead, body: ByteBuffer?, started: ContinuousClock.Instant, context: ChannelHandlerContext) -> Bool {
         // As the router reads it: repeated fields are joined with ", ", which no acceptable id contains.
-        let offered = head.headers["X-Request-ID"]
+        let offered = head.headers[RequestIDMiddleware.headerName.rawName]
         let requestID = RequestIDMiddleware.id(offered: offered.isEmpty ? nil : offered.joined(separator: ", "))
         let answer: [UInt8]
         do {
@@ -235,7 +235,7 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         headers.reserveCapacity(5)
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: String(answer.count))
-        headers.add(name: "X-Request-ID", value: requestID)
+        headers.add(name: RequestIDMiddleware.headerName.rawName, value: requestID)
         headers.add(name: "Date", value: date.now())
         if let serverName { headers.add(name: "Server", value: serverName) }
         var buffer = context.channel.allocator.buffer(capacity: answer.count)
