@@ -30,8 +30,14 @@ extension ModelBundle {
             contents[name] = data
         }
         let weightsPath = directory.appendingPathComponent(weightsFile).path
-        let vocabulary = try decodeVocabulary(contents[vocabularyFile] ?? Data(), minCount: manifest.features.vocabularyMinCount,
-                                              path: directory.appendingPathComponent(vocabularyFile).path)
+        let vocabularyPath = directory.appendingPathComponent(vocabularyFile).path
+        let vocabulary = try VocabularyCodec.decode(
+            contents[vocabularyFile] ?? Data(), formatVersion: manifest.formatVersion, minCount: manifest.features.vocabularyMinCount,
+            path: vocabularyPath)
+        guard vocabulary.count == manifest.features.vocabularySize else {
+            throw ModelBundleError.inconsistent(
+                path: vocabularyPath, reason: "it holds \(vocabulary.count) words, the manifest's vocabulary_size is \(manifest.features.vocabularySize)")
+        }
         func ngram(_ hyperparameters: Hyperparameters) throws -> NGramClassifier {
             let decoded = try WeightsCodec.decode(
                 contents[weightsFile] ?? Data(), dimension: hyperparameters.dimension, classes: manifest.labels.count,
@@ -63,8 +69,9 @@ extension ModelBundle {
             classifier = .lstmAttention(try lstm(hyperparameters, weights: weightsFile, vocabulary: vocabulary))
         case .ensemble(let hyperparameters):
             let members = hyperparameters.members
-            let lstmVocabulary = try decodeVocabulary(contents[lstmVocabularyFile] ?? Data(), minCount: members.lstmAttention.minCount,
-                                                      path: directory.appendingPathComponent(lstmVocabularyFile).path)
+            let lstmVocabulary = try VocabularyCodec.decode(
+                contents[lstmVocabularyFile] ?? Data(), formatVersion: manifest.formatVersion, minCount: members.lstmAttention.minCount,
+                path: directory.appendingPathComponent(lstmVocabularyFile).path)
             classifier = .ensemble(try EnsembleClassifier(
                 ngram: try ngram(members.ngram), lstmAttention: try lstm(members.lstmAttention, weights: lstmWeightsFile, vocabulary: lstmVocabulary),
                 hyperparameters: hyperparameters, unknownThreshold: manifest.unknownThreshold))
@@ -110,22 +117,6 @@ extension ModelBundle {
             throw ModelBundleError.invalidManifest(path: path, reason: "the label lists are empty or of different lengths")
         }
         return manifest
-    }
-
-    static func decodeVocabulary(_ data: Data, minCount: Int, path: String) throws -> Vocabulary {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ModelBundleError.inconsistent(path: path, reason: "not UTF-8")
-        }
-        var words: [String] = [], counts: [Int] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() where !line.hasPrefix("#") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2, let count = Int(fields[1]) else {
-                throw ModelBundleError.inconsistent(path: path, reason: "line \(index + 1) is not word<TAB>count")
-            }
-            words.append(String(fields[0]))
-            counts.append(count)
-        }
-        return Vocabulary(words: words, counts: counts, minCount: minCount)
     }
 
     static func read(_ url: URL) throws -> Data {

@@ -66,13 +66,13 @@ public struct ModelBundle: Sendable {
     static func files(of classifier: IntentClassifier) -> [String: Data] {
         switch classifier {
         case .ngram(let model):
-            return [weightsFile: WeightsCodec.encode(model), vocabularyFile: encodeVocabulary(model.extractor.vocabulary)]
+            return [weightsFile: WeightsCodec.encode(model), vocabularyFile: VocabularyCodec.encode(model.extractor.vocabulary)]
         case .lstmAttention(let model):
-            return [weightsFile: LSTMWeightsCodec.encode(model), vocabularyFile: encodeVocabulary(model.vocabulary)]
+            return [weightsFile: LSTMWeightsCodec.encode(model), vocabularyFile: VocabularyCodec.encode(model.vocabulary)]
         case .ensemble(let model):
-            return [weightsFile: WeightsCodec.encode(model.ngram), vocabularyFile: encodeVocabulary(model.ngram.extractor.vocabulary),
+            return [weightsFile: WeightsCodec.encode(model.ngram), vocabularyFile: VocabularyCodec.encode(model.ngram.extractor.vocabulary),
                     lstmWeightsFile: LSTMWeightsCodec.encode(model.lstmAttention),
-                    lstmVocabularyFile: encodeVocabulary(model.lstmAttention.vocabulary)]
+                    lstmVocabularyFile: VocabularyCodec.encode(model.lstmAttention.vocabulary)]
         }
     }
 
@@ -122,11 +122,5 @@ public struct ModelBundle: Sendable {
         defer { try? handle.close() }
         try handle.write(contentsOf: data)
         try handle.synchronize()
-    }
-
-    static func encodeVocabulary(_ vocabulary: Vocabulary) -> Data {
-        var text = "# word<TAB>count, min_count=\(vocabulary.minCount)\n"
-        for (word, count) in zip(vocabulary.words, vocabulary.counts) { text += "\(word)\t\(count)\n" }
-        return Data(text.utf8)
     }
 }

@@ -3,8 +3,9 @@
 /// The JSON is a contract with other tools and with older and newer versions of `intent`, so its keys are
 /// spelled out (snake_case) and its `format_version` is checked on load.
 public struct ModelManifest: Codable, Sendable, Equatable {
-    /// The bundle layout this version of the library writes and reads.
-    public static let currentFormatVersion = 1
+    /// The bundle layout this version of the library writes; it reads this one and every earlier one.
+    /// 2: `vocabulary.txt` words are escaped (`VocabularyCodec`); 1 wrote them raw.
+    public static let currentFormatVersion = 2
     /// The model kind of the n-gram classifier.
     public static let ngramKind = "ngram"
     /// The model kind of the LSTM with self-attention.
