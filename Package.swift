@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "IntentOps",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "intent", targets: ["App"]),
         .executable(name: "deployer", targets: ["Deployer"]),

@@ -182,6 +182,21 @@ final class DeployerHarness: @unchecked Sendable {
         throw HarnessError.command("deployer did not answer /healthz within 20 s: \(logText)")
     }
 
+    /// The running server's pid.
+    var pid: Int32? { process.map(\.processIdentifier) }
+
+    /// CPU seconds (user + system) the running server has used so far, from /proc.
+    func cpuSeconds() throws -> Double {
+        guard let pid else { throw HarnessError.command("the deployer is not running") }
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
+        let fields = stat[stat.index(after: stat.lastIndex(of: ")") ?? stat.startIndex)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            throw HarnessError.command("cannot read /proc/\(pid)/stat: \(stat)")
+        }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// `kill -9`, and wait for the process to be gone.
     func killHard() {
         guard let process else { return }

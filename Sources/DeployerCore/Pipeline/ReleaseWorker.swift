@@ -9,20 +9,18 @@ public actor ReleaseWorker {
     let pipeline: ReleasePipeline
     let store: DeploymentStore
     let logger: Logger
-    private let wakeups: AsyncStream<Void>
-    private nonisolated let wake: AsyncStream<Void>.Continuation
+    private nonisolated let wakeup = WakeSignal()
 
     public init(pipeline: ReleasePipeline, store: DeploymentStore, logger: Logger) {
         self.pipeline = pipeline
         self.store = store
         self.logger = logger
-        // One pending wake-up is enough: the worker drains the whole queue each time it wakes.
-        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Tells the worker that a job was queued (safe from any thread).
     public nonisolated func notify() {
-        wake.yield()
+        // One pending wake-up is enough: the worker drains the whole queue each time it wakes.
+        wakeup.raise()
     }
 
     /// Finishes jobs a previous process left running: a job that had not touched any environment is
@@ -50,15 +48,9 @@ public actor ReleaseWorker {
     /// Runs every queued job, then waits for the next wake-up (or `pollInterval`, so that jobs queued by
     /// another process, such as `deployer deploy`, are picked up too); returns when the task is cancelled.
     public func run(pollInterval: Duration = Limits.queuePollInterval) async {
-        let wakeups = self.wakeups
         repeat {
             await drain()
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { for await _ in wakeups { break } }
-                group.addTask { try? await Task.sleep(for: pollInterval) }
-                await group.next()
-                group.cancelAll()
-            }
+            await wakeup.wait(timeout: pollInterval)
         } while !Task.isCancelled
     }
 
