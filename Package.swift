@@ -25,6 +25,18 @@ let package = Package(
         .target(name: "IntentML"),
         // Shared by both servers: swift-log as JSON lines when standard error is not a terminal.
         .target(name: "Observability", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // The HTTP server pieces both executables share: connection limits, read deadlines and refusals
+        // ahead of Hummingbird's codec, byte budgets, the drain deadline and the JSON error shape.
+        .target(
+            name: "HTTPServing",
+            dependencies: [
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Optional experiment tracking: mirrors a recorded run to an MLflow server through its REST API.
         .target(
             name: "MLflowTracking",
@@ -39,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: [
-                "IntentML", "Observability", "MLflowTracking",
+                "IntentML", "Observability", "MLflowTracking", "HTTPServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -59,6 +59,25 @@ final class HTTPConnection {
 
     func sendRaw(_ text: String) throws { try sendRaw(Array(text.utf8)) }
 
+    /// Whether the server sent something (or closed) within `seconds`.
+    func isReadable(within seconds: Double) -> Bool {
+        guard buffer.isEmpty else { return true }
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, Int32(seconds * 1000)) > 0
+    }
+
+    /// Everything the server sends until it closes the connection (or the read timeout passes).
+    func readToClose() -> String {
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { break }
+            buffer.append(contentsOf: chunk[..<count])
+        }
+        defer { buffer.removeAll() }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
     /// True when the server has closed the connection and everything it sent was read.
     func isClosedByServer() -> Bool {
         guard buffer.isEmpty else { return false }

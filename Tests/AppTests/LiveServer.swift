@@ -9,13 +9,21 @@ final class LiveServer: @unchecked Sendable {
     let port: Int
     let log: URL
 
-    /// Starts `intent serve <arguments> --host 127.0.0.1 --port <free>` and waits until /readyz answers.
-    init(_ arguments: [String], environment: [String: String] = [:], readyWithin seconds: Double = 60) throws {
+    /// Starts `intent serve <arguments> --host 127.0.0.1 --port <free>` and waits until /readyz answers;
+    /// with `descriptorLimit`, under `ulimit -n` of that many open files.
+    init(_ arguments: [String], environment: [String: String] = [:], readyWithin seconds: Double = 60, descriptorLimit: Int? = nil) throws {
         port = try LiveServer.freePort()
         log = IntentProcess.temporaryDirectory().appendingPathComponent("serve.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = IntentProcess.executable
-        process.arguments = ["serve"] + arguments + ["--host", "127.0.0.1", "--port", "\(port)"]
+        let serve = ["serve"] + arguments + ["--host", "127.0.0.1", "--port", "\(port)"]
+        if let descriptorLimit {
+            // exec: the pid is the server's own, for signals and /proc.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\"", IntentProcess.executable.path] + serve
+        } else {
+            process.executableURL = IntentProcess.executable
+            process.arguments = serve
+        }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
@@ -37,6 +45,13 @@ final class LiveServer: @unchecked Sendable {
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// A line of /proc/PID/status in kB (`VmHWM` is the peak resident memory), as megabytes.
+    func memoryMegabytes(_ field: String) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return nil }
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") }
+        return line.flatMap { Double($0.split(separator: " ").dropFirst().first ?? "") }.map { $0 / 1024 }
+    }
 
     /// Waits for the process to end and returns its exit status (SIGKILL after `seconds`).
     func waitForExit(within seconds: Double = 30) -> Int32 {

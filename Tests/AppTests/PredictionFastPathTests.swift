@@ -24,8 +24,8 @@ struct PredictionFastPathTests {
         var configuration = configuration
         configuration.host = "127.0.0.1"
         configuration.port = 0
-        let application = buildApplication(configuration: configuration, model: served, reloader: ModelReloader(model: served, logger: quiet),
-                                           adminToken: nil, requestLog: requestLog, logger: quiet)
+        let (application, _) = buildApplication(configuration: configuration, model: served, reloader: ModelReloader(model: served, logger: quiet),
+                                                adminToken: nil, requestLog: requestLog, logger: quiet)
         return try await application.test(.live) { client in
             let port = try #require(client.port)
             return try await withCheckedThrowingContinuation { continuation in
@@ -231,7 +231,8 @@ struct PredictionFastPathTests {
 
     @Test("no more is read while the channel cannot take the answers (a client that never reads)")
     func backpressure() throws {
-        let endpoint = PredictionEndpoint(model: try APIRouterTests.served(), configuration: APIConfiguration(), metrics: APIMetrics(), requestLog: nil)
+        let endpoint = PredictionEndpoint(model: try APIRouterTests.served(), configuration: APIConfiguration(), metrics: APIMetrics(), requestLog: nil,
+                                          budgets: APIBudgets(configuration: APIConfiguration()))
         let reads = ReadCounter()
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(reads)
@@ -256,7 +257,8 @@ extension PredictionFastPathTests {
     /// An embedded pipeline as the server's, less Hummingbird: the response encoder, the fast path, and a
     /// recorder of the quiesce events that get past it.
     static func embedded() throws -> (EmbeddedChannel, QuiesceRecorder) {
-        let endpoint = PredictionEndpoint(model: try APIRouterTests.served(), configuration: APIConfiguration(), metrics: APIMetrics(), requestLog: nil)
+        let endpoint = PredictionEndpoint(model: try APIRouterTests.served(), configuration: APIConfiguration(), metrics: APIMetrics(), requestLog: nil,
+                                          budgets: APIBudgets(configuration: APIConfiguration()))
         let channel = EmbeddedChannel()
         let recorder = QuiesceRecorder()
         try channel.pipeline.syncOperations.addHandler(HTTPResponseEncoder())

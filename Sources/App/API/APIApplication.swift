@@ -1,43 +1,78 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 import HummingbirdCore
 import IntentML
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Builds the `intent serve` application: the prediction routes, the model's manifest, the probes and
-/// the metrics.
+/// the metrics, on the guarded HTTP/1 channel (connection cap, read deadlines, refusals of malformed
+/// heads) with the connection registry that the drain deadline closes.
 ///
 /// Kept apart from `@main` (as Hummingbird's examples do) so tests drive the router in process.
 func buildApplication(configuration: APIConfiguration, model: ServedModel, reloader: ModelReloader, adminToken: AdminToken?,
-                      requestLog: RequestLog?, logger: Logger) -> some ApplicationProtocol {
+                      requestLog: RequestLog?, logger: Logger) -> (application: some ApplicationProtocol, connections: ConnectionRegistry) {
+    let connections = ConnectionRegistry(maxConnections: configuration.limits.effectiveMaxConnections())
     let metrics = APIMetrics()
+    let budgets = APIBudgets(configuration: configuration)
     let serverName = "intentops"
-    let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics, requestLog: requestLog)
-    return Application(
+    let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics, requestLog: requestLog, budgets: budgets)
+    let application = Application(
         router: buildRouter(configuration: configuration, model: model, metrics: metrics, reloader: reloader, adminToken: adminToken,
-                            requestLog: requestLog),
+                            requestLog: requestLog, budgets: budgets, connections: connections),
         // POST /v1/predict is answered on the event loop (PredictionFastPath); everything else by the router.
         server: HTTPServerBuilder { responder in
-            FastPathHTTP1Channel(http1: HTTP1Channel(responder: responder)) {
-                PredictionFastPath(endpoint: predict, serverName: serverName)
+            GuardedHTTP1Channel(responder: responder, limits: configuration.limits, registry: connections,
+                                maxBodyBytes: configuration.maxBodyBytes) {
+                [PredictionFastPath(endpoint: predict, serverName: serverName)]
             }
         },
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName,
+                             availableConnectionsDelegate: ConnectionBudget(registry: connections)),
         // Services stop in reverse order after the server: the log is flushed once no request is in flight.
         services: requestLog.map { [$0] } ?? [],
         logger: logger)
+    return (application, connections)
+}
+
+/// Runs the application until SIGTERM or SIGINT, then drains: requests in flight get the drain timeout,
+/// then every connection still open is closed, and this returns.
+func runAPIServer(configuration: APIConfiguration, model: ServedModel, reloader: ModelReloader, adminToken: AdminToken?,
+                  requestLog: RequestLog?, logger: Logger) async throws {
+    let (application, connections) = buildApplication(configuration: configuration, model: model, reloader: reloader,
+                                                      adminToken: adminToken, requestLog: requestLog, logger: logger)
+    // Told to shut down last first: the deadline starts, then the server drains.
+    let group = ServiceGroup(configuration: .init(
+        services: [application, DrainDeadline(registry: connections, timeout: configuration.limits.drainTimeout, logger: logger)],
+        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
+}
+
+/// Bytes of request bodies and of answers that all requests together may hold (503 beyond them).
+struct APIBudgets: Sendable {
+    let bodies: ByteBudget
+    let responses: ByteBudget
+
+    init(configuration: APIConfiguration) {
+        bodies = ByteBudget(capacity: configuration.maxBodyBytesInFlight)
+        responses = ByteBudget(capacity: configuration.maxResponseBytesInFlight)
+    }
 }
 
 /// The router alone, for in-process tests.
 func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: APIMetrics = APIMetrics(),
-                 reloader: ModelReloader? = nil, adminToken: AdminToken? = nil, requestLog: RequestLog? = nil) -> Router<APIRequestContext> {
+                 reloader: ModelReloader? = nil, adminToken: AdminToken? = nil, requestLog: RequestLog? = nil,
+                 budgets: APIBudgets? = nil, connections: ConnectionRegistry? = nil) -> Router<APIRequestContext> {
+    let budgets = budgets ?? APIBudgets(configuration: configuration)
     let router = Router(context: APIRequestContext.self)
     // Outermost first: metrics see the status the client gets, after errors became JSON responses.
-    router.add(middleware: APIMetricsMiddleware(metrics: metrics))
+    router.add(middleware: APIMetricsMiddleware(metrics: metrics, paths: Set(servedRoutes.map(\.path))))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: APIErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes, routes: servedRoutes))
-    let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics, requestLog: requestLog)
+    let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics, requestLog: requestLog,
+                                     budgets: budgets)
     router.post("/v1/predict") { request, context in try await predict.post(request, requestID: context.requestID) }
     router.get("/v1/predict") { request, context in try predict.get(request, requestID: context.requestID) }
     router.get("/v1/model") { _, _ in try ModelEndpoint.manifest(model.current) }
@@ -45,7 +80,8 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     router.get("/metrics") { _, _ in
         let manifest = model.current.manifest
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(model: (manifest.name, manifest.version), requestLog: requestLog?.queue))))
+                        body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(model: (manifest.name, manifest.version), requestLog: requestLog?.queue,
+                                                                      server: connections.map { ($0, budgets) }))))
     }
     // The model is loaded and checked before the server listens, so a server that answers is ready.
     router.get("/readyz") { _, _ in ModelEndpoint.status("ready", model: model.current.manifest) }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 
 /// The HTTP API's settings: flags > environment (`HOST`, `PORT`, the Cloud Run convention) > defaults.
 struct APIConfiguration: Sendable, Equatable {
@@ -12,6 +13,12 @@ struct APIConfiguration: Sendable, Equatable {
     var maxBatch = APILimits.maxBatch
     /// The request log's SQLite file (`INTENT_REQUEST_LOG`); `none` turns the log off.
     var requestLogPath = "intent-requests.sqlite"
+    /// Connection cap and read deadlines (`--idle-timeout`, `--max-connections`, ...).
+    var limits = ServerLimits()
+    /// Request bodies being read, all requests together (`--max-body-bytes-in-flight`).
+    var maxBodyBytesInFlight = APILimits.maxBodyBytesInFlight
+    /// Answers being built, all requests together (`--max-response-bytes-in-flight`).
+    var maxResponseBytesInFlight = APILimits.maxResponseBytesInFlight
 
     /// Reads `HOST` and `PORT`; a malformed `PORT` is an error naming it.
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> APIConfiguration {
@@ -44,6 +51,21 @@ enum APILimits {
     static let maxExplainedFeatures = 20
     /// Most alternatives asked for; a model with fewer classes answers all of them.
     static let maxTopK = 100
+    /// Request bodies held at once: four of the largest (8 MiB); more wait with 503 and `Retry-After`,
+    /// so that many large uploads at once cannot take the server past its 256 MiB pod limit (32 bodies of
+    /// 8 MiB took it to 291 MB).
+    static let maxBodyBytesInFlight = 32 << 20
+    /// Answers being built at once, counted twice (the growing buffer and its copy into the response):
+    /// an explained batch can be ten times its request (a 3.84 MB batch answered 49 MB); past it, 503.
+    static let maxResponseBytesInFlight = 32 << 20
+    /// Largest answer to one request: beyond it the request is refused (422), since no retry can help;
+    /// it is half the in-flight budget, so one such answer always fits.
+    static let maxResponseBytes = 8 << 20
+    /// Answers smaller than this are not counted against the budget: one sentence answers a few hundred
+    /// bytes, and every open connection's small answer together stays far below the budget.
+    static let unbudgetedResponseBytes = 64 << 10
+    /// `Retry-After` of a 503 for a full budget: bodies and answers in flight take well under a second.
+    static let retryAfterSeconds = 1
 }
 
 /// A setting the API refuses to start with.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 import NIOCore
 
@@ -7,6 +8,18 @@ struct APIError: Error, Sendable, CustomStringConvertible {
     var status: HTTPResponse.Status
     var code: String
     var message: String
+    /// Seconds after which the same request may succeed (`Retry-After`, with 503).
+    var retryAfterSeconds: Int?
+    /// Whether the connection closes after this answer: the rest of the request's body was not read.
+    var closesConnection = false
+
+    init(status: HTTPResponse.Status, code: String, message: String, retryAfterSeconds: Int? = nil, closesConnection: Bool = false) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
+        self.closesConnection = closesConnection
+    }
 
     var description: String { "\(code): \(message)" }
 
@@ -15,17 +28,22 @@ struct APIError: Error, Sendable, CustomStringConvertible {
         APIError(status: .unprocessableContent, code: "invalid_field", message: "field '\(field)' \(reason)")
     }
     static func payloadTooLarge(limit: Int) -> APIError {
-        APIError(status: .contentTooLarge, code: "payload_too_large", message: "the body is larger than \(limit) bytes; send fewer texts per request")
+        APIError(status: .contentTooLarge, code: "payload_too_large", message: "the body is larger than \(limit) bytes; send fewer texts per request",
+                 closesConnection: true)
+    }
+    /// A budget of bytes in flight is spent: the same request succeeds once others finish.
+    static func overloaded(_ what: String) -> APIError {
+        APIError(status: .serviceUnavailable, code: "overloaded",
+                 message: "the server holds as many \(what) as it may now; retry in \(APILimits.retryAfterSeconds) s",
+                 retryAfterSeconds: APILimits.retryAfterSeconds, closesConnection: true)
     }
 
     /// The JSON error body `{"error": {"code", "message"}}`.
     var response: Response {
-        var body: [UInt8] = Array(#"{"error":{"code":"#.utf8)
-        JSONText.appendQuoted(code, to: &body)
-        body.append(contentsOf: #","message":"#.utf8)
-        JSONText.appendQuoted(message, to: &body)
-        body.append(contentsOf: "}}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        if closesConnection { headers[.connection] = "close" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONErrorBody.bytes(code: code, message: message))))
     }
 }
 

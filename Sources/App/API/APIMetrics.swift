@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 
 /// The API's Prometheus metrics, kept in memory under one lock and written in the text format.
@@ -65,7 +66,8 @@ final class APIMetrics: @unchecked Sendable {
     }
 
     /// The metrics in the Prometheus text format (version 0.0.4).
-    func exposition(model: (name: String, version: String), requestLog: RequestLogQueue? = nil) -> String {
+    func exposition(model: (name: String, version: String), requestLog: RequestLogQueue? = nil,
+                    server: (connections: ConnectionRegistry, budgets: APIBudgets)? = nil) -> String {
         lock.lock()
         let requests = self.requests, durations = self.durations, predictions = self.predictions, confidence = self.confidence
         let eventLoopAnswers = self.eventLoopAnswers
@@ -103,6 +105,7 @@ final class APIMetrics: @unchecked Sendable {
                       "# HELP intent_request_log_queue_length Predictions waiting to be written to the request log.",
                       "# TYPE intent_request_log_queue_length gauge", "intent_request_log_queue_length \(counts.queued)"]
         }
+        if let server { lines += Self.serverLines(connections: server.connections, budgets: server.budgets) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -127,11 +130,16 @@ final class APIMetrics: @unchecked Sendable {
 /// status is the one the client gets, errors included).
 struct APIMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: APIMetrics
+    /// The served paths: a known path asked with the wrong method (405) is counted under it, anything
+    /// else no route matched under `unmatched`, so the label set stays bounded.
+    let paths: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)
-        metrics.recordRequest(route: context.endpointPath ?? "unmatched", status: Int(response.status.code), duration: ContinuousClock.now - started)
+        let route = context.endpointPath.flatMap { paths.contains($0) ? $0 : nil }
+            ?? (paths.contains(request.uri.path) ? request.uri.path : "unmatched")
+        metrics.recordRequest(route: route, status: Int(response.status.code), duration: ContinuousClock.now - started)
         return response
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 import IntentML
 import NIOCore
@@ -13,26 +14,43 @@ struct PredictionEndpoint: Sendable {
     let configuration: APIConfiguration
     let metrics: APIMetrics
     let requestLog: RequestLog?
+    /// Bytes of request bodies and of answers held at once, by all requests together.
+    let budgets: APIBudgets
 
     func post(_ request: Request, requestID: String) async throws -> Response {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > configuration.maxBodyBytes {
+        let declared = request.headers[.contentLength].flatMap(Int.init)
+        if let declared, declared > configuration.maxBodyBytes {
             throw APIError.payloadTooLarge(limit: configuration.maxBodyBytes)
         }
-        let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        // Held until the answer is built: the body, then the texts parsed from it.
+        let held = ByteReservation(budgets.bodies)
+        if let declared, !held.grow(to: declared) { throw APIError.overloaded("request bodies") }
+        var buffer = ByteBuffer()
+        for try await part in request.body {
+            let total = buffer.readableBytes + part.readableBytes
+            guard total <= configuration.maxBodyBytes else { throw APIError.payloadTooLarge(limit: configuration.maxBodyBytes) }
+            guard held.grow(to: total) else { throw APIError.overloaded("request bodies") }
+            buffer.writeImmutableBuffer(part)
+        }
         let body = try buffer.withUnsafeReadableBytes { bytes throws(APIError) in try PredictRequest.parse(bytes) }
-        return Self.response(try answer(body, requestID: requestID))
+        buffer = ByteBuffer()
+        let answer = ByteReservation(budgets.responses)
+        let bytes = try self.answer(body, requestID: requestID, reservation: answer)
+        return Self.response(bytes, holding: answer)
     }
 
     /// Answers a parsed `POST /v1/predict` body: the bytes of the 200 answer.
     ///
     /// Everything that can be refused is refused before anything is predicted, counted or logged, so a
     /// refusal has no side effect: `PredictionFastPath` relies on it to hand a refused request to the router.
-    func answer(_ body: PredictRequest, requestID: String) throws(APIError) -> [UInt8] {
+    func answer(_ body: PredictRequest, requestID: String, reservation: ByteReservation? = nil) throws(APIError) -> [UInt8] {
         switch (body.text, body.texts) {
         case let (text?, nil):
-            return try answer(texts: [text], batch: false, topK: body.topK, explain: body.explain ?? false, requestID: requestID)
+            return try answer(texts: [text], batch: false, topK: body.topK, explain: body.explain ?? false, requestID: requestID,
+                              reservation: reservation)
         case let (nil, texts?):
-            return try answer(texts: texts, batch: true, topK: body.topK, explain: body.explain ?? false, requestID: requestID)
+            return try answer(texts: texts, batch: true, topK: body.topK, explain: body.explain ?? false, requestID: requestID,
+                              reservation: reservation)
         default:
             throw APIError.invalidField("text", "or 'texts' is needed, exactly one of them")
         }
@@ -59,9 +77,22 @@ struct PredictionEndpoint: Sendable {
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
+    /// A 200 with a JSON body whose bytes stay counted in the answers' budget until it is written.
+    static func response(_ body: [UInt8], holding reservation: ByteReservation) -> Response {
+        guard reservation.bytes > 0 else { return response(body) }
+        let buffer = ByteBuffer(bytes: body)
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(contentLength: buffer.readableBytes) { writer in
+                            // The reservation is freed with this closure, once the answer is written (or dropped).
+                            withExtendedLifetime(reservation) {}
+                            try await writer.write(buffer)
+                        })
+    }
+
     /// Validates and predicts; a single text answers an object, a batch `{"predictions": [...]}`. Every text
     /// is checked before the first is predicted.
-    func answer(texts: [String], batch: Bool, topK: Int?, explain: Bool, requestID: String) throws(APIError) -> [UInt8] {
+    func answer(texts: [String], batch: Bool, topK: Int?, explain: Bool, requestID: String,
+                reservation: ByteReservation? = nil) throws(APIError) -> [UInt8] {
         let started = ContinuousClock.now
         let served = model.current
         let asked = topK ?? 1
@@ -87,24 +118,26 @@ struct PredictionEndpoint: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(256 * texts.count)
         var scratch = IntentClassifier.Scratch()
+        // Counted and logged once the whole answer is built: an answer refused half-way has no side effect.
         var answers: [(text: String, intent: String, confidence: Float)] = []
-        if requestLog != nil { answers.reserveCapacity(texts.count) }
+        answers.reserveCapacity(texts.count)
         if batch { out.append(contentsOf: #"{"predictions":["#.utf8) }
         for (index, text) in texts.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             let prediction = served.classifier.predict(text, topK: k, scratch: &scratch)
-            metrics.recordPrediction(intent: prediction.intent, confidence: prediction.confidence)
-            if requestLog != nil { answers.append((text, prediction.intent, prediction.confidence)) }
+            answers.append((text, prediction.intent, prediction.confidence))
             PredictionFormatter.appendJSONFields(text: text, prediction: prediction, to: &out)
             if explain { Self.appendExplanation(of: text, by: served.classifier, to: &out) }
             if !batch { Self.appendModel(served.manifest, to: &out) }
             out.append(UInt8(ascii: "}"))
+            if out.count > APILimits.unbudgetedResponseBytes { try Self.hold(out.count, in: reservation) }
         }
         if batch {
             out.append(UInt8(ascii: "]"))
             Self.appendModel(served.manifest, to: &out)
             out.append(UInt8(ascii: "}"))
         }
+        for answer in answers { metrics.recordPrediction(intent: answer.intent, confidence: answer.confidence) }
         if let requestLog {
             let elapsed = ContinuousClock.now - started
             let micros = Int(elapsed.components.seconds) * 1_000_000 + Int(elapsed.components.attoseconds / 1_000_000_000_000)
@@ -116,6 +149,20 @@ struct PredictionEndpoint: Sendable {
             }
         }
         return out
+    }
+
+    /// Counts an answer of `bytes` so far against the answers' budget (twice: the growing buffer and its
+    /// copy into the response); refuses one that grew past the largest answer.
+    private static func hold(_ bytes: Int, in reservation: ByteReservation?) throws(APIError) {
+        guard bytes <= APILimits.maxResponseBytes else {
+            throw APIError.invalidField("texts", "asks for an answer larger than \(APILimits.maxResponseBytes) bytes; send fewer texts per request (or without explain)")
+        }
+        guard let reservation else { return }
+        // In steps of a quarter of the largest answer, so a growing answer takes the budget a few times only.
+        let step = APILimits.maxResponseBytes / 4
+        guard reservation.grow(to: min(2 * APILimits.maxResponseBytes, ((2 * bytes) / step + 1) * step)) else {
+            throw APIError.overloaded("answers being built")
+        }
     }
 
     /// Appends `,"model":{"name":...,"version":...}`: which model answered (predictions, probes, reload).

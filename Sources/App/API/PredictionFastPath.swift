@@ -259,32 +259,6 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 }
 
-/// Builds Hummingbird's HTTP/1 channel with `PredictionFastPath` placed right after NIO's HTTP decoder,
-/// ahead of Hummingbird's codec (whose `additionalChannelHandlers` come after it, too late to save the
-/// conversion).
-///
-/// Hummingbird's connection handler, after the codec, never sees the requests answered here: an idle
-/// timeout (none is configured) would close connections busy with predictions.
-struct FastPathHTTP1Channel: ServerChildChannel {
-    typealias Value = HTTP1Channel.Value
-
-    let http1: HTTP1Channel
-    let makeFastPath: @Sendable () -> PredictionFastPath
-
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            let pipeline = channel.pipeline.syncOperations
-            let decoder = try pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try pipeline.addHandler(makeFastPath(), position: .after(decoder.handler))
-            return value
-        }
-    }
-
-    func handle(value: Value, logger: Logger) async {
-        await http1.handle(value: value, logger: logger)
-    }
-}
-
 /// The `Date` header's value (RFC 9110 IMF-fixdate), formatted once per second.
 struct HTTPDateCache {
     private var second = Int.min

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPServing
 import Hummingbird
 import IntentML
 import Logging
@@ -46,7 +47,56 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Request-log rows older than this many days are deleted.")
     var requestLogMaxAgeDays = 30.0
 
+    @Option(help: ArgumentHelp("Seconds a keep-alive connection may stay idle before it is closed.", valueName: "seconds"))
+    var idleTimeout = ServeCommand.seconds(ServerLimits.Defaults.idleTimeout)
+
+    @Option(help: ArgumentHelp("Seconds from a request's first byte to the end of its head (then 408).", valueName: "seconds"))
+    var headerTimeout = ServeCommand.seconds(ServerLimits.Defaults.headerTimeout)
+
+    @Option(help: ArgumentHelp("Seconds from the end of a request's head to the end of its body (then 408).", valueName: "seconds"))
+    var bodyTimeout = ServeCommand.seconds(ServerLimits.Defaults.bodyTimeout)
+
+    @Option(help: ArgumentHelp("After SIGTERM, seconds that requests in flight get before their connections are closed.",
+                               valueName: "seconds"))
+    var drainTimeout = ServeCommand.seconds(ServerLimits.Defaults.drainTimeout)
+
+    @Option(help: ArgumentHelp(
+        "Connections open at once, at most; idle ones are closed to make room.",
+        discussion: "Lowered to the descriptor limit (ulimit -n) less \(ServerLimits.Defaults.reservedDescriptors) kept for the process itself."))
+    var maxConnections = ServerLimits.Defaults.maxConnections
+
+    @Option(help: "Bytes of request bodies all requests may hold at once; beyond it 503 with Retry-After.")
+    var maxBodyBytesInFlight = APILimits.maxBodyBytesInFlight
+
+    @Option(help: "Bytes of answers being built that all requests may hold at once; beyond it 503 with Retry-After.")
+    var maxResponseBytesInFlight = APILimits.maxResponseBytesInFlight
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// The server's limits from the flags.
+    var limits: ServerLimits {
+        var limits = ServerLimits()
+        limits.idleTimeout = .milliseconds(Int64((idleTimeout * 1000).rounded()))
+        limits.headerTimeout = .milliseconds(Int64((headerTimeout * 1000).rounded()))
+        limits.bodyTimeout = .milliseconds(Int64((bodyTimeout * 1000).rounded()))
+        limits.drainTimeout = .milliseconds(Int64((drainTimeout * 1000).rounded()))
+        limits.maxConnections = maxConnections
+        return limits
+    }
+
     func validate() throws {
+        for (flag, value) in [("--idle-timeout", idleTimeout), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout),
+                              ("--drain-timeout", drainTimeout)] {
+            guard value.isFinite, value >= 0, value <= 86_400 else { throw ValidationError("\(flag) must be a number of seconds in 0...86400, got \(value).") }
+        }
+        if let problem = limits.problems(naming: { "--\($0)" }).first { throw ValidationError("\(problem).") }
+        for (flag, value) in [("--max-body-bytes-in-flight", maxBodyBytesInFlight), ("--max-response-bytes-in-flight", maxResponseBytesInFlight)] {
+            guard value >= APILimits.maxBodyBytes else {
+                throw ValidationError("\(flag) must be at least \(APILimits.maxBodyBytes) (one largest request), got \(value).")
+            }
+        }
         if let port, !(1...65535).contains(port) { throw ValidationError("--port must be in 1...65535, got \(port).") }
         guard requestLogMaxRows >= 1 else { throw ValidationError("--request-log-max-rows must be at least 1, got \(requestLogMaxRows).") }
         guard requestLogMaxAgeDays > 0, requestLogMaxAgeDays.isFinite else {
@@ -89,12 +139,15 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("cannot open the request log \(logPath): \(error). Pass --request-log PATH (a writable place) or --request-log none.")
             }
         }
-        let application = buildApplication(configuration: configuration, model: served, reloader: reloader, adminToken: adminToken,
-                                           requestLog: log, logger: logger)
+        configuration.limits = limits
+        configuration.maxBodyBytesInFlight = maxBodyBytesInFlight
+        configuration.maxResponseBytesInFlight = maxResponseBytesInFlight
         logger.info("serving", metadata: [
             "intent.model": "\(served.current.manifest.name)", "intent.version": "\(served.current.manifest.version)",
             "intent.address": "\(configuration.host):\(configuration.port)", "intent.request_log": "\(log?.settings.path ?? "off")",
+            "http.max_connections": "\(configuration.limits.effectiveMaxConnections())",
         ])
-        try await application.runService()
+        try await runAPIServer(configuration: configuration, model: served, reloader: reloader, adminToken: adminToken,
+                               requestLog: log, logger: logger)
     }
 }

@@ -1,0 +1,110 @@
+import NIOCore
+import Synchronization
+
+/// Every open connection of a server, whether it is idle, and the cap on how many there may be.
+///
+/// At the cap the oldest idle keep-alive connection is closed to make room (as nginx does when it runs
+/// out of connections), so a flood of idle connections cannot lock real clients out; connections in the
+/// middle of a request are never closed for room, and are bounded by the read timeouts instead. On a
+/// graceful shutdown, `closeAll` ends whatever the drain deadline left open.
+public final class ConnectionRegistry: Sendable {
+    private struct Entry {
+        let channel: any Channel
+        /// When the connection last became idle (no request being read or answered); nil while busy.
+        var idleSince: ContinuousClock.Instant?
+    }
+
+    private struct State {
+        var entries: [ObjectIdentifier: Entry] = [:]
+        var opened = 0
+        var evicted = 0
+        var timedOut = 0
+        var refusedHeads = 0
+    }
+
+    public let maxConnections: Int
+    private let state = Mutex(State())
+
+    public init(maxConnections: Int) {
+        self.maxConnections = maxConnections
+    }
+
+    /// Connections open now.
+    public var count: Int { state.withLock { $0.entries.count } }
+
+    /// Counters for the metrics page.
+    public struct Counters: Sendable, Equatable {
+        public var open: Int
+        /// Connections accepted since the start.
+        public var opened: Int
+        /// Idle connections closed to make room under the cap.
+        public var evicted: Int
+        /// Connections closed by a read timeout (idle, head or body).
+        public var timedOut: Int
+        /// Requests refused before they reached the application (408, 414, 431, 400 on a malformed head).
+        public var refusedHeads: Int
+    }
+
+    public var counters: Counters {
+        state.withLock { Counters(open: $0.entries.count, opened: $0.opened, evicted: $0.evicted, timedOut: $0.timedOut, refusedHeads: $0.refusedHeads) }
+    }
+
+    /// A new connection, idle until its first byte. At the cap, the oldest idle connection is closed.
+    func register(_ channel: any Channel) {
+        let victim = state.withLock { state -> (any Channel)? in
+            state.entries[ObjectIdentifier(channel)] = Entry(channel: channel, idleSince: .now)
+            state.opened += 1
+            guard state.entries.count > maxConnections - Self.headroom(maxConnections) else { return nil }
+            return Self.oldestIdle(in: &state, excluding: ObjectIdentifier(channel))
+        }
+        victim?.close(promise: nil)
+    }
+
+    func unregister(_ channel: any Channel) {
+        _ = state.withLock { $0.entries.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    func setIdle(_ channel: any Channel, _ idle: Bool) {
+        state.withLock { state in
+            guard state.entries[ObjectIdentifier(channel)] != nil else { return }
+            state.entries[ObjectIdentifier(channel)]?.idleSince = idle ? .now : nil
+        }
+    }
+
+    func countTimeout() { state.withLock { $0.timedOut += 1 } }
+    func countRefusedHead() { state.withLock { $0.refusedHeads += 1 } }
+
+    /// Whether another connection may be accepted now; at the cap, makes room by closing the oldest idle one.
+    func admits() -> Bool {
+        let (admitted, victim) = state.withLock { state -> (Bool, (any Channel)?) in
+            guard state.entries.count >= maxConnections else { return (true, nil) }
+            return (false, Self.oldestIdle(in: &state, excluding: nil))
+        }
+        victim?.close(promise: nil)
+        return admitted
+    }
+
+    /// Closes every connection (the drain deadline passed).
+    public func closeAll() {
+        let channels = state.withLock { $0.entries.values.map(\.channel) }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
+    /// Room kept below the cap, so that a burst of accepts (NIO accepts several per wake-up) still lands
+    /// under it: evictions start a little before the cap.
+    static func headroom(_ maxConnections: Int) -> Int { min(16, maxConnections / 8) }
+
+    private static func oldestIdle(in state: inout State, excluding excluded: ObjectIdentifier?) -> (any Channel)? {
+        var oldest: (key: ObjectIdentifier, since: ContinuousClock.Instant)?
+        for (key, entry) in state.entries where key != excluded {
+            guard let since = entry.idleSince else { continue }
+            if let current = oldest, current.since <= since { continue }
+            oldest = (key, since)
+        }
+        guard let key = oldest?.key, let entry = state.entries[key] else { return nil }
+        // Not idle any more from here on: it is being closed, and must not be chosen twice.
+        state.entries[key]?.idleSince = nil
+        state.evicted += 1
+        return entry.channel
+    }
+}
