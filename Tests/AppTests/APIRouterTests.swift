@@ -172,8 +172,16 @@ struct APIRouterTests {
         (.trace, "/v1/predict", "", 405, "method_not_allowed"),
         (.post, "/v1/predict", "{\"texts\": [" + Array(repeating: "\"a\"", count: 257).joined(separator: ",") + "]}", 422, "invalid_field"),
         (.get, "/v1/predict", "", 422, "invalid_field"),
-        (.get, "/v1/predict?text=hi&top_k=abc", "", 422, "invalid_field"),
-        (.get, "/v1/predict?text=hi&explain=maybe", "", 422, "invalid_field"),
+        (.get, "/v1/predict?text=hi&top_k=abc", "", 400, "invalid_query"),
+        (.get, "/v1/predict?text=hi&explain=maybe", "", 400, "invalid_query"),
+        (.get, "/v1/predict?text=hi&top_k=0", "", 422, "invalid_field"),
+        (.get, "/v1/predict?text=+++", "", 422, "invalid_field"),
+        (.get, "/v1/predict?text=%ff%fe", "", 400, "invalid_query"),
+        (.get, "/v1/predict?text=%zz", "", 400, "invalid_query"),
+        (.get, "/v1/predict?text=abc%", "", 400, "invalid_query"),
+        (.get, "/v1/predict?text=a&text=b", "", 400, "invalid_query"),
+        (.post, "/v1/predict", #"{"text": ""}"#, 422, "invalid_field"),
+        (.post, "/v1/predict", #"{"text": "﻿"}"#, 422, "invalid_field"),
         (.delete, "/v1/predict", "", 405, "method_not_allowed"),
         (.post, "/v1/model", "", 405, "method_not_allowed"),
         (.get, "/v2/predict", "", 404, "not_found"),
@@ -193,7 +201,7 @@ struct APIRouterTests {
         let big = try await Self.send(.post, "/v1/predict", body: Array(("{\"text\": \"" + String(repeating: "a", count: 2000) + "\"}").utf8), configuration: small)
         #expect(big.status == 413 && big.body.contains("payload_too_large"))
         let wrong = try await Self.send(.put, "/v1/predict")
-        #expect(wrong.headers[.allow] == "GET, POST")
+        #expect(wrong.headers[.allow] == "GET, POST, HEAD")
     }
 
     @Test("/openapi.json lists exactly the routes and methods served, with the limits in force; /docs points at it")
@@ -218,7 +226,7 @@ struct APIRouterTests {
         #expect(docs.status == 200 && docs.body.contains("openapi.json"))
         // A method the document does not list is a 405 naming the allowed ones, whatever the method.
         let query = try await Self.send(HTTPRequest.Method("QUERY")!, "/openapi.json")
-        #expect(query.status == 405 && query.headers[.allow] == "GET")
+        #expect(query.status == 405 && query.headers[.allow] == "GET, HEAD")
     }
 
     @Test("/metrics counts requests by route and status, answers by intent, and passes promtool")

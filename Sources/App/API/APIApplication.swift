@@ -70,27 +70,29 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     // Outermost first: metrics see the status the client gets, after errors became JSON responses.
     router.add(middleware: APIMetricsMiddleware(metrics: metrics, paths: Set(servedRoutes.map(\.path))))
     router.add(middleware: RequestIDMiddleware())
+    // Outside the error middleware: a HEAD gets the headers of the GET's answer, errors included.
+    router.add(middleware: HeadMiddleware())
     router.add(middleware: APIErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes, routes: servedRoutes))
     let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics, requestLog: requestLog,
                                      budgets: budgets)
     router.post("/v1/predict") { request, context in try await predict.post(request, requestID: context.requestID) }
-    router.get("/v1/predict") { request, context in try predict.get(request, requestID: context.requestID) }
-    router.get("/v1/model") { _, _ in try ModelEndpoint.manifest(model.current) }
-    router.get("/healthz") { _, _ in ModelEndpoint.status("ok", model: nil) }
-    router.get("/metrics") { _, _ in
+    router.getAndHead("/v1/predict") { request, context in try predict.get(request, requestID: context.requestID) }
+    router.getAndHead("/v1/model") { _, _ in try ModelEndpoint.manifest(model.current) }
+    router.getAndHead("/healthz") { _, _ in ModelEndpoint.status("ok", model: nil) }
+    router.getAndHead("/metrics") { _, _ in
         let manifest = model.current.manifest
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(model: (manifest.name, manifest.version), requestLog: requestLog?.queue,
                                                                       server: connections.map { ($0, budgets) }))))
     }
     // The model is loaded and checked before the server listens, so a server that answers is ready.
-    router.get("/readyz") { _, _ in ModelEndpoint.status("ready", model: model.current.manifest) }
+    router.getAndHead("/readyz") { _, _ in ModelEndpoint.status("ready", model: model.current.manifest) }
     let openAPI = ByteBuffer(string: OpenAPIDocument.json(toolVersion: ToolVersion.current))
-    router.get("/openapi.json") { _, _ in
+    router.getAndHead("/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPI))
     }
     let docs = ByteBuffer(string: OpenAPIDocument.docsPage)
-    router.get("/docs") { _, _ in
+    router.getAndHead("/docs") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: docs))
     }
     router.post("/admin/reload") { request, _ in

@@ -58,7 +58,10 @@ struct APIErrorMiddleware: RouterMiddleware {
 
     init(maxBodyBytes: Int, routes: [(path: String, methods: [HTTPRequest.Method])]) {
         self.maxBodyBytes = maxBodyBytes
-        allowed = Dictionary(routes.map { ($0.path, $0.methods.map(\.rawValue).joined(separator: ", ")) }, uniquingKeysWith: { $1 })
+        // HEAD is answered wherever GET is (HeadMiddleware).
+        allowed = Dictionary(routes.map { route in
+            (route.path, (route.methods + (route.methods.contains(.get) ? [.head] : [])).map(\.rawValue).joined(separator: ", "))
+        }, uniquingKeysWith: { $1 })
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -80,8 +83,24 @@ struct APIErrorMiddleware: RouterMiddleware {
             default: return APIError(status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase).response
             }
         } catch {
+            // A client that went away half-way through its upload is not the server's error: nothing to act on.
+            if Self.isDisconnection(error) {
+                context.logger.debug("client went away", metadata: ["error": "\(error)", "intent.request_id": "\(context.requestID)"])
+                return APIError(status: .badRequest, code: "incomplete_request", message: "the connection closed before the request was whole",
+                                closesConnection: true).response
+            }
             context.logger.error("request failed", metadata: ["error": "\(error)", "intent.request_id": "\(context.requestID)"])
             return APIError(status: .internalServerError, code: "internal", message: "internal error; see the server log").response
         }
+    }
+}
+
+extension APIErrorMiddleware {
+    /// Whether `error` says the connection ended under the request (reset, closed, cancelled), rather than
+    /// that the server failed.
+    static func isDisconnection(_ error: any Error) -> Bool {
+        if error is CancellationError || error is ChannelError || error is IOError { return true }
+        if let error = error as? NIOAsyncWriterError, error == .alreadyFinished() { return true }
+        return false
     }
 }

@@ -62,10 +62,16 @@ struct AdminToken: Sendable {
         digest = SHA256.digest(of: bytes)
     }
 
-    /// Whether `header` is `Bearer <the token>`.
+    /// Whether `header` is `Bearer <the token>`; the scheme's case does not matter (RFC 9110 11.1), nor
+    /// how many spaces follow it.
     func accepts(authorization header: String?) -> Bool {
-        guard let header, header.hasPrefix("Bearer ") else { return false }
-        let offered = SHA256.digest(of: Array(header.utf8.dropFirst("Bearer ".utf8.count)))
+        guard let header else { return false }
+        let bytes = Array(header.utf8)
+        let scheme = Array("bearer".utf8)
+        guard bytes.count > scheme.count, bytes.prefix(scheme.count).map({ $0 | 0x20 }) == scheme,
+              bytes[scheme.count] == UInt8(ascii: " ") else { return false }
+        let credentials = bytes.dropFirst(scheme.count).drop { $0 == UInt8(ascii: " ") }
+        let offered = SHA256.digest(of: Array(credentials))
         var difference: UInt8 = 0
         for (left, right) in zip(offered, digest) { difference |= left ^ right }
         return difference == 0 && offered.count == digest.count

@@ -130,8 +130,8 @@ enum OpenAPIDocument {
             },
             "schemas": {
               "Text": {
-                "type": "string", "minLength": 1, "maxLength": \#(APILimits.maxTextCharacters), "pattern": "\\S",
-                "description": "A sentence in any language; not only whitespace. Lengths count Unicode code points."
+                "type": "string", "minLength": 1, "maxLength": \#(APILimits.maxTextCharacters), "pattern": "\#(BlankText.openAPIPattern)",
+                "description": "A sentence in any language; not only white space (Unicode White_Space and U+FEFF). Lengths count Unicode code points."
               },
               "TopK": {"type": "integer", "minimum": 1, "maximum": \#(APILimits.maxTopK), "description": "Alternatives to return (default 1); a model with fewer classes returns all of them."},
               "PredictRequest": {

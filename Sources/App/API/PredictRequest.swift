@@ -17,7 +17,10 @@ struct PredictRequest: Equatable, Sendable {
     /// load, against 22% for the whole predict handler. Syntax errors, invalid UTF-8 and wrong types are
     /// `invalid_json` (400), each naming the field or the byte offset.
     static func parse(_ bytes: UnsafeRawBufferPointer) throws(APIError) -> PredictRequest {
-        var reader = JSONBodyReader(bytes: bytes)
+        // A UTF-8 byte order mark before the JSON is ignored, as RFC 8259 allows (Windows tools write one).
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let start = bytes.starts(with: bom) ? 3 : 0
+        var reader = JSONBodyReader(bytes: UnsafeRawBufferPointer(rebasing: bytes[start...]))
         var request = PredictRequest()
         reader.skipWhitespace()
         guard reader.peek() == UInt8(ascii: "{") else {

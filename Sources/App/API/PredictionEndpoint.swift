@@ -56,20 +56,25 @@ struct PredictionEndpoint: Sendable {
         }
     }
 
+    /// `GET /v1/predict?text=...&top_k=...&explain=...`, the query read as a form (`+` is a space). As for
+    /// the body of a POST: what cannot be read (an invalid escape, not UTF-8, a wrong type) is 400, a
+    /// value out of range or missing 422.
     func get(_ request: Request, requestID: String) throws -> Response {
-        let query = request.uri.queryParameters
-        guard let text = query.get("text") else { throw APIError.invalidField("text", "is needed: GET /v1/predict?text=...") }
+        let query = try QueryString.parse(request.uri.query ?? "")
+        guard let text = query["text"] else { throw APIError.invalidField("text", "is needed: GET /v1/predict?text=...") }
         var topK: Int?
-        if let raw = query.get("top_k") {
-            guard let value = Int(raw) else { throw APIError.invalidField("top_k", "must be a whole number") }
+        if let raw = query["top_k"] {
+            guard let value = Int(raw) else { throw QueryString.invalid("parameter 'top_k' must be a whole number, got '\(raw)'") }
             topK = value
         }
         var explain = false
-        if let raw = query.get("explain") {
-            guard let value = Bool(raw) else { throw APIError.invalidField("explain", "must be true or false") }
+        if let raw = query["explain"] {
+            guard let value = Bool(raw) else { throw QueryString.invalid("parameter 'explain' must be true or false, got '\(raw)'") }
             explain = value
         }
-        return Self.response(try answer(texts: [String(text)], batch: false, topK: topK, explain: explain, requestID: requestID))
+        let reservation = ByteReservation(budgets.responses)
+        return Self.response(try answer(texts: [text], batch: false, topK: topK, explain: explain, requestID: requestID,
+                                        reservation: reservation), holding: reservation)
     }
 
     /// A 200 with a JSON body.
@@ -111,7 +116,7 @@ struct PredictionEndpoint: Sendable {
             guard length <= configuration.maxTextCharacters else {
                 throw APIError.invalidField(field, "is \(length) characters long; at most \(configuration.maxTextCharacters)")
             }
-            guard text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            guard !BlankText.isBlank(text) else {
                 throw APIError.invalidField(field, text.isEmpty ? "is empty" : "is only whitespace")
             }
         }

@@ -31,9 +31,16 @@ final class ServedModel: @unchecked Sendable {
     }
 
     /// Loads and checks the bundle at `path`.
+    ///
+    /// The model is named after the directory it is served from, not the one it was trained into: a
+    /// bundle trained into a temporary directory and moved into place keeps the served name across
+    /// reloads (the version still names the weights).
     static func load(path: String) throws -> Snapshot {
         let bundle = try ModelBundle.load(from: path)
-        return Snapshot(classifier: bundle.classifier, manifest: bundle.manifest, path: path)
+        var manifest = bundle.manifest
+        let served = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
+        if !served.isEmpty, served != "/" { manifest.name = served }
+        return Snapshot(classifier: bundle.classifier, manifest: manifest, path: path)
     }
 
     /// The model serving now.
