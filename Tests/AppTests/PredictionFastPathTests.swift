@@ -8,8 +8,9 @@ import NIOEmbedded
 import NIOHTTP1
 import Testing
 @testable import App
+@testable import HTTPServing
 
-/// `POST /v1/predict` answered on the event loop (`PredictionFastPath`), at a real socket of the whole
+/// `POST /v1/predict` answered on the event loop (`PredictRoute.eventLoopResponder`), at a real socket of the whole
 /// application: it must answer exactly what the router answers, and leave to the router everything it
 /// does not answer itself, in order.
 @Suite("prediction fast path", .serialized)
@@ -66,7 +67,7 @@ struct PredictionFastPathTests {
         // Over the fast path's 8 KiB: the router answers.
         let many = Array(repeating: #""play some jazz music tonight please""#, count: 250).joined(separator: ",")
         cases.append(Array(#"{"texts": [\#(many)]}"#.utf8))
-        #expect(cases.last!.count > PredictionFastPath.maxBodyBytes)
+        #expect(cases.last!.count > PredictRoute.eventLoopMaxBodyBytes)
         var expected: [(status: Int, body: String)] = []
         for body in cases {
             let answer = try await APIRouterTests.send(.post, "/v1/predict", body: body, configuration: configuration)
@@ -146,7 +147,7 @@ struct PredictionFastPathTests {
         // Over the fast path's 8 KiB (32 texts), in three chunks: replayed to the router, which answers it.
         let long = String(repeating: "what will the weather be like tomorrow ", count: 7)
         let batch = "{\"texts\": [" + Array(repeating: "\"\(long)\"", count: 32).joined(separator: ",") + "]}"
-        #expect(batch.utf8.count > PredictionFastPath.maxBodyBytes)
+        #expect(batch.utf8.count > PredictRoute.eventLoopMaxBodyBytes)
         let answer = try await APIRouterTests.send(.post, "/v1/predict", body: Array(batch.utf8)).body
         let third = batch.utf8.count / 3
         let parts = [String(batch.prefix(third)), String(batch.dropFirst(third).prefix(third)), String(batch.dropFirst(2 * third))]
@@ -236,7 +237,7 @@ struct PredictionFastPathTests {
         let reads = ReadCounter()
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(reads)
-        try channel.pipeline.syncOperations.addHandler(PredictionFastPath(endpoint: endpoint, serverName: nil))
+        try channel.pipeline.syncOperations.addHandler(PredictRoute.eventLoopResponder(endpoint: endpoint, serverName: nil))
         channel.read()
         #expect(reads.count == 1)
         channel.isWritable = false
@@ -262,7 +263,7 @@ extension PredictionFastPathTests {
         let channel = EmbeddedChannel()
         let recorder = QuiesceRecorder()
         try channel.pipeline.syncOperations.addHandler(HTTPResponseEncoder())
-        try channel.pipeline.syncOperations.addHandler(PredictionFastPath(endpoint: endpoint, serverName: nil))
+        try channel.pipeline.syncOperations.addHandler(PredictRoute.eventLoopResponder(endpoint: endpoint, serverName: nil))
         try channel.pipeline.syncOperations.addHandler(recorder)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8080)).wait()  // active, as a served connection
         return (channel, recorder)
@@ -319,7 +320,7 @@ extension PredictionFastPathTests {
         try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/predict")))
         channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         #expect(recorder.quiesced == 0)
-        try channel.writeInbound(HTTPServerRequestPart.body(ByteBuffer(repeating: UInt8(ascii: " "), count: PredictionFastPath.maxBodyBytes + 1)))
+        try channel.writeInbound(HTTPServerRequestPart.body(ByteBuffer(repeating: UInt8(ascii: " "), count: PredictRoute.eventLoopMaxBodyBytes + 1)))
         #expect(recorder.forwardedHeads == 1, "replayed to the router")
         #expect(recorder.quiesced == 1, "which now has the request in progress and closes after it")
         try channel.writeInbound(HTTPServerRequestPart.end(nil))

@@ -22,11 +22,11 @@ func buildApplication(configuration: APIConfiguration, model: ServedModel, reloa
     let application = Application(
         router: buildRouter(configuration: configuration, model: model, metrics: metrics, reloader: reloader, adminToken: adminToken,
                             requestLog: requestLog, budgets: budgets, connections: connections),
-        // POST /v1/predict is answered on the event loop (PredictionFastPath); everything else by the router.
+        // Cheap POST /v1/predict requests are answered on the event loop; everything else by the router.
         server: HTTPServerBuilder { responder in
             GuardedHTTP1Channel(responder: responder, limits: configuration.limits, registry: connections,
                                 maxBodyBytes: configuration.maxBodyBytes) {
-                [PredictionFastPath(endpoint: predict, serverName: serverName)]
+                [PredictRoute.eventLoopResponder(endpoint: predict, serverName: serverName)]
             }
         },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName,
@@ -75,8 +75,7 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     router.add(middleware: APIErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes, routes: servedRoutes))
     let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics, requestLog: requestLog,
                                      budgets: budgets)
-    router.post("/v1/predict") { request, context in try await predict.post(request, requestID: context.requestID) }
-    router.getAndHead("/v1/predict") { request, context in try predict.get(request, requestID: context.requestID) }
+    PredictRoute.register(on: router, endpoint: predict)
     router.getAndHead("/v1/model") { _, _ in try ModelEndpoint.manifest(model.current) }
     router.getAndHead("/healthz") { _, _ in ModelEndpoint.status("ok", model: nil) }
     router.getAndHead("/metrics") { _, _ in
@@ -105,7 +104,7 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
 /// whatever a client makes up) is a 405 with `Allow` (see `APIErrorMiddleware`). A router test checks
 /// that the OpenAPI document lists exactly these.
 let servedRoutes: [(path: String, methods: [HTTPRequest.Method])] = [
-    ("/v1/predict", [.get, .post]), ("/v1/model", [.get]), ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),
+    (PredictRoute.path, PredictRoute.methods), ("/v1/model", [.get]), ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),
     ("/admin/reload", [.post]), ("/openapi.json", [.get]), ("/docs", [.get]),
 ]
 

@@ -6,7 +6,7 @@ import Hummingbird
 ///
 /// - `intent_http_requests_total{route,status}` and `intent_http_request_duration_seconds{route}`
 ///   (histogram): every request, by matched route template (a bounded label set).
-/// - `intent_http_fast_path_requests_total`: of those, the predictions `PredictionFastPath` answered on
+/// - `intent_http_fast_path_requests_total`: of those, the predictions answered on
 ///   the event loop.
 /// - `intent_predictions_total{intent}`: answers by intent, `<unknown>` included, so the unknown rate is
 ///   `intent_predictions_total{intent="<unknown>"} / sum(intent_predictions_total)`.
@@ -47,7 +47,7 @@ final class APIMetrics: @unchecked Sendable {
     private var eventLoopAnswers = 0
 
     /// One request on `route` (the matched template, e.g. `/v1/predict`) answered `status` in `duration`;
-    /// `onEventLoop` when `PredictionFastPath` answered it.
+    /// `onEventLoop` when it was answered on the event loop (`PredictRoute.eventLoopResponder`).
     func recordRequest(route: String, status: Int, duration: Duration, onEventLoop: Bool = false) {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         lock.lock()

@@ -16,42 +16,7 @@ enum OpenAPIDocument {
             "description": "Classifies short texts into intents with the model bundle the server was started with. Errors are always {\"error\": {\"code\", \"message\"}}. Every response carries X-Request-ID (the caller's, when it is 1-128 printable ASCII characters, else a new one)."
           },
           "paths": {
-            "/v1/predict": {
-              "post": {
-                "operationId": "predict",
-                "summary": "Predict the intent of one text or of a batch",
-                "requestBody": {
-                  "required": true,
-                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PredictRequest"}}}
-                },
-                "responses": {
-                  "200": {
-                    "description": "The answer: an object for `text`, {\"predictions\": [...]} for `texts`.",
-                    "content": {"application/json": {"schema": {"oneOf": [
-                      {"$ref": "#/components/schemas/Prediction"},
-                      {"$ref": "#/components/schemas/PredictionBatch"}
-                    ]}}}
-                  },
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "413": {"$ref": "#/components/responses/TooLarge"},
-                  "422": {"$ref": "#/components/responses/Unprocessable"}
-                }
-              },
-              "get": {
-                "operationId": "predictQuery",
-                "summary": "Predict the intent of one text given in the query string",
-                "parameters": [
-                  {"name": "text", "in": "query", "required": true, "schema": {"$ref": "#/components/schemas/Text"}},
-                  {"name": "top_k", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/TopK"}},
-                  {"name": "explain", "in": "query", "required": false, "schema": {"type": "boolean"}}
-                ],
-                "responses": {
-                  "200": {"description": "The answer.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Prediction"}}}},
-                  "400": {"$ref": "#/components/responses/BadRequest"},
-                  "422": {"$ref": "#/components/responses/Unprocessable"}
-                }
-              }
-            },
+            "\#(PredictRoute.path)": \#(PredictRoute.openAPIPathItem),
             "/v1/model": {
               "get": {
                 "operationId": "model",
@@ -122,8 +87,9 @@ enum OpenAPIDocument {
               "adminToken": {"type": "http", "scheme": "bearer", "description": "The token in the file given to --admin-token-file."}
             },
             "responses": {
-              "BadRequest": {"description": "The body is not JSON, not UTF-8, or a field has the wrong type.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "BadRequest": {"description": "The body is not JSON or not UTF-8, the query string cannot be read (an invalid %XX escape, not UTF-8, a parameter given twice), or a field or parameter has the wrong type.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "TooLarge": {"description": "The body is larger than \#(APILimits.maxBodyBytes) bytes.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "Overloaded": {"description": "The server holds as many request bodies or answers as it may now; retry after Retry-After seconds.", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "Unprocessable": {"description": "A field is missing, empty or out of range, or a bundle was refused.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "Unauthorized": {"description": "No or wrong bearer token.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "Forbidden": {"description": "Admin routes are off.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}

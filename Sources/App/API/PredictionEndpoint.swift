@@ -42,7 +42,7 @@ struct PredictionEndpoint: Sendable {
     /// Answers a parsed `POST /v1/predict` body: the bytes of the 200 answer.
     ///
     /// Everything that can be refused is refused before anything is predicted, counted or logged, so a
-    /// refusal has no side effect: `PredictionFastPath` relies on it to hand a refused request to the router.
+    /// refusal has no side effect: the event-loop responder (`PredictRoute`) relies on it to hand a refused request to the router.
     func answer(_ body: PredictRequest, requestID: String, reservation: ByteReservation? = nil) throws(APIError) -> [UInt8] {
         switch (body.text, body.texts) {
         case let (text?, nil):

@@ -1,47 +1,55 @@
-import Foundation
-import Hummingbird
-import HummingbirdCore
-import Logging
 import NIOCore
 import NIOHTTP1
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Answers `POST /v1/predict` on the connection's event loop, as soon as the request is decoded, instead
-/// of converting it to Hummingbird's request types and handing it to the router's task and back.
+/// What an `EventLoopResponder` answers a request with: a 200 body and its headers besides
+/// `Content-Length`, `Date` and `Server`, which the responder writes.
+public struct EventLoopAnswer: Sendable {
+    public var body: [UInt8]
+    public var headers: [(name: String, value: String)]
+
+    public init(body: [UInt8], headers: [(name: String, value: String)]) {
+        self.body = body
+        self.headers = headers
+    }
+}
+
+/// Answers one route on the connection's event loop, as soon as the request is decoded, instead of
+/// converting it to Hummingbird's request types and handing it to the router's task and back. It knows no
+/// application type: the application gives the route (method, path, largest body) and a function from a
+/// request's head and body to its answer, or to nil when the router should answer instead.
 ///
-/// A prediction takes a few microseconds, and the conversions and the hops to a task and back took more
-/// than the prediction: under wrk here, a prediction request costs the server 39-61 us of CPU on
-/// this path against 66-86 us through the router. The handler sits right
-/// after NIO's HTTP/1 decoder, before Hummingbird's codec, and answers the way the router would: the same
-/// body (`PredictionEndpoint.answer`), `X-Request-ID`, `Date`, `Server`, the request metrics and the
-/// request log.
+/// A cheap request costs less than the conversions and the hops to a task and back: `intent serve`
+/// measured 40-55 us of server CPU per prediction on this path against 85-99 us through the router, and
+/// the router alone held 64% of a bare Hummingbird route (`scripts/bench-api.sh`), under the 70% the
+/// project asks for, so this path stays. It sits after `RequestTracker` (which keeps the connection's
+/// deadlines and its `Connection` header right) and before Hummingbird's codec.
 ///
-/// Everything else goes on to the router untouched, and so does a prediction request that is not plainly
-/// answerable here: any refusal (bad JSON, a limit, a body over the cap), work that could hold up the
-/// event loop's other connections (a body over 8 KiB, more than 32 texts, `explain`), a channel that
-/// cannot take more writes now, a connection that is not kept
-/// alive (`Connection: close`, HTTP/1.0), `Expect`, or a request that arrives while the router still owes
-/// this connection a response (pipelined requests are answered in order). A refused request is replayed to
-/// the router as it came, which words the error exactly as for any other route; nothing was predicted,
-/// counted or logged before the refusal.
+/// Everything else goes on to the router untouched, and so does a request on the route that is not plainly
+/// answerable here: whatever `answer` declines (a refusal, work that could hold up the event loop's other
+/// connections), a body over `maxBodyBytes`, a channel that cannot take more writes now, a connection that
+/// is not kept alive (`Connection: close`, HTTP/1.0), `Expect`, or a request that arrives while the router
+/// still owes this connection a response (pipelined requests are answered in order). A declined request
+/// is replayed to the router as it came; `answer` must have no side effect when it declines.
 ///
 /// Graceful shutdown: the quiesce event, on which Hummingbird closes a connection it sees idle, is held
-/// while a prediction request is being read here, or while answers written here still wait in NIO's
-/// buffer, and passed on once they are written; after it, every request goes to the router, which closes
-/// the connection after answering.
+/// while a request is being read here, or while answers written here still wait in NIO's buffer, and
+/// passed on once they are written; after it, every request goes to the router, which closes the
+/// connection after answering.
 ///
-/// Backpressure: nothing more is read while the channel is not writable, so a client that sends
-/// predictions without reading the answers cannot make them pile up in memory.
-final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+/// Backpressure: nothing more is read while the channel is not writable, so a client that sends requests
+/// without reading the answers cannot make them pile up in memory.
+public final class EventLoopResponder: ChannelDuplexHandler, RemovableChannelHandler {
+    public typealias InboundIn = HTTPServerRequestPart
+    public typealias InboundOut = HTTPServerRequestPart
+    public typealias OutboundIn = HTTPServerResponsePart
+    public typealias OutboundOut = HTTPServerResponsePart
 
-    /// The route this handler answers, as the router and the metrics name it.
-    static let route = "/v1/predict"
+    /// Decides a request taken here: its answer, or nil to hand it to the router as it came. Called on
+    /// the event loop with the request's head, its body (nil when empty) and when its head arrived.
+    public typealias Answer = @Sendable (_ head: HTTPRequestHead, _ body: ByteBuffer?, _ started: ContinuousClock.Instant) -> EventLoopAnswer?
 
     private enum State {
         case idle
@@ -51,20 +59,15 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case passing
     }
 
-    /// Largest body answered here. The event loop also reads and writes every other connection it
-    /// serves, so a request that may take long goes to the router's task instead; a single sentence is a
-    /// few hundred bytes. With `maxTexts` and no `explain`, the slowest requests answered here measured
-    /// 0.5-1.6 ms per round trip (median; 4,000 Cyrillic characters the slowest), one sentence 0.2 ms.
-    static let maxBodyBytes = 8 * 1024
-    /// Most texts in a batch answered here.
-    static let maxTexts = 32
     /// How long a held quiesce event waits for answers a client does not read before it goes on anyway
     /// (Hummingbird then closes the connection, as it would have at once).
     static let quiesceHoldLimit: TimeAmount = .seconds(10)
 
-    private let endpoint: PredictionEndpoint
+    private let method: HTTPMethod
+    private let path: String
     private let bodyLimit: Int
     private let serverName: String?
+    private let answer: Answer
     private var state = State.idle
     /// Requests passed on to the router whose response has not been written yet.
     private var owedByRouter = 0
@@ -76,13 +79,19 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var closing = false
     private var date = HTTPDateCache()
 
-    init(endpoint: PredictionEndpoint, serverName: String?) {
-        self.endpoint = endpoint
+    /// - Parameters:
+    ///   - method, path: the route answered here (the exact request target: no query string).
+    ///   - maxBodyBytes: the largest body answered here; larger ones go to the router.
+    ///   - answer: the answer to a request taken here, or nil to pass it on.
+    public init(method: HTTPMethod, path: String, maxBodyBytes: Int, serverName: String?, answer: @escaping Answer) {
+        self.method = method
+        self.path = path
+        self.bodyLimit = maxBodyBytes
         self.serverName = serverName
-        bodyLimit = min(Self.maxBodyBytes, endpoint.configuration.maxBodyBytes)
+        self.answer = answer
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
             if case .idle = state, owedByRouter == 0, !quiescing, !closing, context.channel.isWritable, takes(head) {
@@ -116,7 +125,7 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             state = .idle
-            if !answer(head: head, body: body, started: started, context: context) {
+            if !respond(head: head, body: body, started: started, context: context) {
                 passOn(head: head, body: body, context: context)
                 context.fireChannelRead(wrapInboundOut(.end(trailers)))
                 state = .idle  // the replayed request is whole: the next one may be answered here
@@ -124,14 +133,14 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data), owedByRouter > 0 { owedByRouter -= 1 }
         context.write(data, promise: promise)
     }
 
     /// Backpressure (see above): answers are written here, not by the router's writer, which waits for
     /// the channel to be writable.
-    func read(context: ChannelHandlerContext) {
+    public func read(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             context.read()
         } else {
@@ -139,7 +148,7 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
         if readHeld, context.channel.isWritable {
             readHeld = false
             context.read()
@@ -147,7 +156,7 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             quiescing = true
             if case .collecting = state {
@@ -192,9 +201,9 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
     }
 
-    /// A prediction request this handler may answer itself; the router takes everything else.
+    /// A request this handler may answer itself; the router takes everything else.
     private func takes(_ head: HTTPRequestHead) -> Bool {
-        guard head.method == .POST, head.uri == Self.route, head.version == .http1_1 else { return false }
+        guard head.method == method, head.uri == path, head.version == .http1_1 else { return false }
         let headers = head.headers
         // The router answers `Expect` and upgrades, and closes the connection after `Connection: close`;
         // `Connection: keep-alive` (what many clients send) is taken.
@@ -218,28 +227,17 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         releaseQuiesce(context: context)
     }
 
-    /// Writes the 200 answer; false when the request is refused (then nothing was written or recorded).
-    private func answer(head: HTTPRequestHead, body: ByteBuffer?, started: ContinuousClock.Instant, context: ChannelHandlerContext) -> Bool {
-        // As the router reads it: repeated fields are joined with ", ", which no acceptable id contains.
-        let offered = head.headers[RequestIDMiddleware.headerName.rawName]
-        let requestID = RequestIDMiddleware.id(offered: offered.isEmpty ? nil : offered.joined(separator: ", "))
-        let answer: [UInt8]
-        do {
-            let request = try (body ?? ByteBuffer()).withUnsafeReadableBytes { raw throws(APIError) in try PredictRequest.parse(raw) }
-            guard request.explain != true, (request.texts?.count ?? 1) <= Self.maxTexts else { return false }
-            answer = try endpoint.answer(request, requestID: requestID)
-        } catch {
-            return false
-        }
+    /// Writes the 200 answer; false when `answer` declines (then nothing was written).
+    private func respond(head: HTTPRequestHead, body: ByteBuffer?, started: ContinuousClock.Instant, context: ChannelHandlerContext) -> Bool {
+        guard let answer = answer(head, body, started) else { return false }
         var headers = HTTPHeaders()
-        headers.reserveCapacity(5)
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Content-Length", value: String(answer.count))
-        headers.add(name: RequestIDMiddleware.headerName.rawName, value: requestID)
+        headers.reserveCapacity(answer.headers.count + 3)
+        for (name, value) in answer.headers { headers.add(name: name, value: value) }
+        headers.add(name: "Content-Length", value: String(answer.body.count))
         headers.add(name: "Date", value: date.now())
         if let serverName { headers.add(name: "Server", value: serverName) }
-        var buffer = context.channel.allocator.buffer(capacity: answer.count)
-        buffer.writeBytes(answer)
+        var buffer = context.channel.allocator.buffer(capacity: answer.body.count)
+        buffer.writeBytes(answer.body)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         if quiesceHeld {
@@ -254,7 +252,6 @@ final class PredictionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
-        endpoint.metrics.recordRequest(route: Self.route, status: 200, duration: ContinuousClock.now - started, onEventLoop: true)
         return true
     }
 }
