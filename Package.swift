@@ -73,8 +73,9 @@ let package = Package(
         .target(
             name: "DeployerCore",
             dependencies: [
-                "CProcessSpawn", "Observability",
+                "CProcessSpawn", "Observability", "HTTPServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 
 /// Everything the deployer needs, read once at start-up from one JSON file and validated.
 ///
@@ -119,4 +120,19 @@ struct DynamicKey: CodingKey {
     var intValue: Int?
     init(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
+}
+
+extension DeployerConfiguration {
+    /// The receiver's connection limits: every read deadline is `read_timeout_seconds` (GitHub gives up on
+    /// a hook after 10 s, so a slower client is not a forge).
+    var serverLimits: ServerLimits {
+        var limits = ServerLimits()
+        let timeout = Duration.milliseconds(Int64(readTimeoutSeconds * 1000))
+        limits.idleTimeout = timeout
+        limits.headerTimeout = timeout
+        limits.bodyTimeout = timeout
+        // Tag hooks are rare and small: a few hundred connections are plenty.
+        limits.maxConnections = 512
+        return limits
+    }
 }

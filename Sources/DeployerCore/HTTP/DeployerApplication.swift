@@ -1,5 +1,7 @@
 import Foundation
+import HTTPServing
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -14,11 +16,18 @@ public func buildDeployerApplication(
     onQueued: @escaping @Sendable (Int64) -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let router = try buildDeployerRouter(configuration: configuration, store: store, logger: logger, metrics: metrics, onQueued: onQueued)
+    let limits = configuration.serverLimits
+    let connections = ConnectionRegistry(maxConnections: limits.effectiveMaxConnections())
     return Application(
         router: router,
-        // A connection silent for the read timeout is closed (slowloris); a slow body gets 408 below.
-        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.readTimeoutSeconds * 1000)))),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "intentops-deployer"),
+        // The same guarded channel as intent serve: a connection idle, a head or a body slower than the read
+        // timeout is closed (408 for the last two), heads the parser refuses get the JSON error shape,
+        // HTTP/1.0 is closed after its answer, and connections are capped under the descriptor limit.
+        server: HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(responder: responder, limits: limits, registry: connections, maxBodyBytes: configuration.maxBodyBytes)
+        },
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "intentops-deployer",
+                             availableConnectionsDelegate: ConnectionBudget(registry: connections)),
         logger: logger)
 }
 
