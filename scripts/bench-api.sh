@@ -18,9 +18,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 atis=${1:-../shared/data/atis}
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 2; }
-swift build -c release --product intent >&2
-swift build -c release --product BareRoute >&2
-bin=$PWD/.build/release/intent
+# SCRATCH: the build folder (default .build; a second one lets a release build sit beside the debug one).
+scratch=${SCRATCH:-.build}
+swift build -c release --scratch-path "$scratch" --product intent >&2
+swift build -c release --scratch-path "$scratch" --product BareRoute >&2
+bin=$PWD/$scratch/release/intent
 work=$(mktemp -d)
 server=""; others=()
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; for p in "${others[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"; }
@@ -49,7 +51,7 @@ printf 'wrk.method = "POST"\nwrk.body = "{\\"text\\": \\"%s\\"}"\nwrk.headers["C
 
 # The references, started after the ready measurement so they do not disturb it.
 bare_port=$(free_port)
-"$PWD/.build/release/BareRoute" "$bare_port" 2> "$work/bare.log" &
+"$PWD/$scratch/release/BareRoute" "$bare_port" 2> "$work/bare.log" &
 others+=($!)
 off_port=$(free_port)
 "$bin" serve --model "$work/model" --port "$off_port" --request-log none 2> "$work/serve-off.log" &
@@ -89,7 +91,7 @@ for label in ("intent, log on", "intent, log off"):
 PY
 sleep 1  # one flush interval and more: what the log holds now is what it will write
 echo "== request log after the load: $(curl -fs "http://127.0.0.1:$port/metrics" | awk '/^intent_request_log_(written|dropped)_total|^intent_request_log_queue_length/ {sub("intent_request_log_", ""); printf "%s %s  ", $1, $2}')"
-echo "== RSS after the load (log on): $(grep VmRSS /proc/$server/status | awk '{print $2/1024 " MB"}')"
+echo "== RSS after the load (log on): $(grep VmRSS /proc/$server/status | awk '{print $2/1024 " MB"}'), peak $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MB"}')"
 kill -TERM "$server"
 status=0
 wait "$server" || status=$?

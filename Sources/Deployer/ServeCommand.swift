@@ -3,6 +3,7 @@ import DeployerCore
 import Hummingbird
 import Logging
 import Observability
+import ServiceLifecycle
 
 /// `deployer serve`: the webhook receiver, the deployments API and the release worker.
 struct ServeCommand: AsyncParsableCommand {
@@ -44,20 +45,14 @@ struct ServeCommand: AsyncParsableCommand {
             "deploy.repositories": "\(configuration.repositories.joined(separator: ","))",
             "deploy.secrets": "\(configuration.secrets.count)",
         ])
-        let releases = Task {
-            do { try await worker.recoverInterruptedJobs() } catch {
-                logger.error("cannot recover interrupted releases", metadata: ["deploy.reason": "\(error)"])
-            }
-            await worker.run()
-        }
-        // runService returns after SIGTERM/SIGINT once in-flight requests are answered. A release in
-        // progress is not failed: its commands are killed and the job stays `running`, which the next
-        // start finishes exactly as after a crash.
-        defer {
-            runner.shutDown()
-            releases.cancel()
-        }
-        try await application.runService()
+        // SIGTERM/SIGINT: the worker stops first (the stage under way finishes, the job resumes on the next
+        // start), then the receiver drains its requests.
+        let group = ServiceGroup(configuration: .init(
+            services: [application, ReleaseWorkerService(worker: worker, stopTimeout: .milliseconds(Int64(configuration.stopTimeoutSeconds * 1000)),
+                                                         logger: logger)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        defer { runner.shutDown() }
+        try await group.run()
         logger.info("deployer stopped")
     }
 }

@@ -54,6 +54,7 @@ extension DeployerConfiguration {
         guard (1...65535).contains(port) else { throw fail("port", "\(port) is not in 1...65535") }
         guard (1024...(64 << 20)).contains(maxBodyBytes) else { throw fail("max_body_bytes", "must be in 1024...67108864") }
         guard readTimeoutSeconds > 0, readTimeoutSeconds <= 300 else { throw fail("read_timeout_seconds", "must be in (0, 300]") }
+        guard stopTimeoutSeconds >= 0, stopTimeoutSeconds <= 3600 else { throw fail("stop_timeout_seconds", "must be in [0, 3600]") }
         do { _ = try NSRegularExpression(pattern: tagPattern) } catch {
             throw fail("tag_pattern", "not a valid regular expression")
         }

@@ -53,6 +53,9 @@ public struct DeployerConfiguration: Sendable, Equatable {
     public var maxBodyBytes = Limits.defaultMaxBodyBytes
     /// How long a client may take to send a request; a silent connection is closed, a slow body gets 408.
     public var readTimeoutSeconds = Limits.bodyReadTimeoutSeconds
+    /// After SIGTERM, how long the release stage under way may take to finish before its command is
+    /// killed; the job resumes from that stage on the next start either way.
+    public var stopTimeoutSeconds = Limits.defaultStopTimeoutSeconds
     public var stages: [Stage] = []
     public var images: [Image] = []
     public var environments: [Environment] = []
@@ -72,6 +75,7 @@ extension DeployerConfiguration: Codable {
         case host, port, repositories, remote, stages, images, environments
         case secretFiles = "secret_files", tagPattern = "tag_pattern", statePath = "state_path"
         case workDirectory = "work_directory", maxBodyBytes = "max_body_bytes", readTimeoutSeconds = "read_timeout_seconds"
+        case stopTimeoutSeconds = "stop_timeout_seconds"
     }
 
     public init(from decoder: Decoder) throws {
@@ -91,6 +95,7 @@ extension DeployerConfiguration: Codable {
         workDirectory = try container.decodeIfPresent(String.self, forKey: .workDirectory) ?? workDirectory
         maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? maxBodyBytes
         readTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .readTimeoutSeconds) ?? readTimeoutSeconds
+        stopTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .stopTimeoutSeconds) ?? stopTimeoutSeconds
         stages = try container.decodeIfPresent([Stage].self, forKey: .stages) ?? []
         images = try container.decodeIfPresent([Image].self, forKey: .images) ?? []
         environments = try container.decodeIfPresent([Environment].self, forKey: .environments) ?? []
@@ -108,6 +113,7 @@ extension DeployerConfiguration: Codable {
         try container.encode(workDirectory, forKey: .workDirectory)
         try container.encode(maxBodyBytes, forKey: .maxBodyBytes)
         try container.encode(readTimeoutSeconds, forKey: .readTimeoutSeconds)
+        try container.encode(stopTimeoutSeconds, forKey: .stopTimeoutSeconds)
         try container.encode(stages, forKey: .stages)
         try container.encode(images, forKey: .images)
         try container.encode(environments, forKey: .environments)

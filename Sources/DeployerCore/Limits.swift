@@ -11,6 +11,9 @@ public enum Limits {
     /// Default per-stage timeout when the config gives none: a cold `swift test` with Hummingbird takes
     /// minutes on a small builder.
     public static let defaultStageTimeoutSeconds: Double = 1800
+    /// Default time the release stage under way gets to finish after SIGTERM: under Kubernetes' default
+    /// 30 s grace period, with time left for the receiver to drain.
+    public static let defaultStopTimeoutSeconds: Double = 25
     /// Default `kubectl rollout status --timeout`.
     public static let defaultRolloutTimeoutSeconds: Double = 300
     /// Deployments listed by `GET /api/deployments` when no limit is given.

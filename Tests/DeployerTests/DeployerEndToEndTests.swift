@@ -258,6 +258,35 @@ struct DeployerEndToEndTests {
         #expect(harness.stop() == 0)
     }
 
+    @Test("SIGTERM during a rollout: exit 0 within the stop timeout, and the next start resumes the release instead of rolling it back",
+          arguments: ["rollout-intentops-staging", "apply-production"])
+    func gracefulStopDuringRollout(_ step: String) async throws {
+        let harness = try DeployerHarness()
+        try await harness.start()
+        let object = try harness.tag("v2.0.0")
+        harness.hold(step)
+        let (_, body) = try await harness.deliver(tag: "v2.0.0", object: object)
+        let id = try #require(body["job_id"] as? Int)
+        try await harness.waitUntilAt(step)
+        let clock = ContinuousClock()
+        var status: Int32 = -1
+        let elapsed = clock.measure { status = harness.stop() }
+        // The held stage outlives the 2 s stop timeout: its command is killed, the job is put back.
+        #expect(status == 0, "\(harness.logText)")
+        #expect(elapsed < .seconds(10), "stopped after \(elapsed)")
+        harness.release(step)
+        try await harness.start()
+        #expect(try await harness.waitForJob(id) == "succeeded", "\(harness.logText)")
+        let kubectl = harness.recorded("kubectl")
+        #expect(!kubectl.contains { $0.hasPrefix("rollout undo") }, "rolled back: \(kubectl)")
+        #expect(kubectl.filter { $0.hasPrefix("apply -k") && $0.hasSuffix("/production") }.count == (step == "apply-production" ? 2 : 1))
+        // Built once: the resumed release kept its pinned images.
+        #expect(harness.recorded("docker").filter { $0.hasPrefix("build") }.count == 2)
+        let (_, list) = try await harness.request("GET", "/api/deployments")
+        #expect(list.components(separatedBy: "\"tag\":\"v2.0.0\"").count - 1 == 1)
+        #expect(harness.stop() == 0)
+    }
+
     @Test("deployer deploy and deployer rollback from the command line, through the same pipeline")
     func manualCommands() async throws {
         let harness = try DeployerHarness(smoke: false)

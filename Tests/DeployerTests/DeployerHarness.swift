@@ -56,6 +56,7 @@ final class DeployerHarness: @unchecked Sendable {
             "state_path": root.appendingPathComponent("state/state.sqlite").path,
             "work_directory": root.appendingPathComponent("work").path,
             "stages": [["name": "quality-gate", "argv": ["sh", "scripts/gate.sh"], "timeout_seconds": 120]],
+            "stop_timeout_seconds": 2,
             "images": [
                 ["name": "base", "dockerfile": "dockerfiles/base.Dockerfile", "repository": "\(registry)/intentops/base"],
                 ["name": "api", "dockerfile": "dockerfiles/api.Dockerfile", "repository": "\(registry)/intentops/api",

@@ -59,8 +59,9 @@ public func buildDeployerRouter(
         }
     }
     router.get("/metrics") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        let finished = (try? await store.finishedJobCounts()) ?? [:]
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(finishedJobs: finished))))
     }
     router.get("/api/deployments") { request, _ in
         let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? Limits.defaultHistoryLimit

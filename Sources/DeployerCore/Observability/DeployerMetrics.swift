@@ -4,7 +4,9 @@ import Foundation
 ///
 /// - `deployer_webhook_deliveries_total{result}`: every request to /webhook by what became of it
 ///   (`queued`, `duplicate_delivery`, `ignored`, `pong`, or the rejection code such as `bad_signature`).
-/// - `deployer_jobs_finished_total{outcome}`: release jobs by final status.
+/// - `deployer_jobs_finished_total{outcome}`: jobs by final status (`succeeded`, `failed`, `rolled_back`,
+///   `rollback_failed`, `superseded`), counted from the state database at scrape time, so that jobs
+///   finished by a restart's recovery or by `deployer deploy` in another process count too.
 /// - `deployer_stage_duration_seconds{stage}`: a histogram of stage wall time by stage kind (`fetch`,
 ///   `test`, `build`, `push`, `deploy`, `rollout`, `smoke`, `rollback`, ...), a bounded label set.
 ///
@@ -23,7 +25,6 @@ public final class DeployerMetrics: @unchecked Sendable {
 
     private let lock = NSLock()
     private var deliveries: [String: Int] = [:]
-    private var jobs: [String: Int] = [:]
     private var stages: [String: Histogram] = [:]
 
     public init() {}
@@ -32,13 +33,6 @@ public final class DeployerMetrics: @unchecked Sendable {
     public func recordDelivery(result: String) {
         lock.lock()
         deliveries[result, default: 0] += 1
-        lock.unlock()
-    }
-
-    /// Counts one finished job by its final status.
-    public func recordJob(outcome: String) {
-        lock.lock()
-        jobs[outcome, default: 0] += 1
         lock.unlock()
     }
 
@@ -63,9 +57,9 @@ public final class DeployerMetrics: @unchecked Sendable {
     }
 
     /// The metrics in the Prometheus text format (version 0.0.4).
-    public func exposition() -> String {
+    public func exposition(finishedJobs jobs: [String: Int]) -> String {
         lock.lock()
-        let deliveries = self.deliveries, jobs = self.jobs, stages = self.stages
+        let deliveries = self.deliveries, stages = self.stages
         lock.unlock()
         var lines: [String] = []
         lines.append("# HELP deployer_webhook_deliveries_total Webhook requests received, by result.")
@@ -73,7 +67,7 @@ public final class DeployerMetrics: @unchecked Sendable {
         for (result, count) in deliveries.sorted(by: { $0.key < $1.key }) {
             lines.append("deployer_webhook_deliveries_total{result=\"\(Self.escape(result))\"} \(count)")
         }
-        lines.append("# HELP deployer_jobs_finished_total Release jobs finished, by outcome.")
+        lines.append("# HELP deployer_jobs_finished_total Jobs finished, by outcome (from the state database).")
         lines.append("# TYPE deployer_jobs_finished_total counter")
         for (outcome, count) in jobs.sorted(by: { $0.key < $1.key }) {
             lines.append("deployer_jobs_finished_total{outcome=\"\(Self.escape(outcome))\"} \(count)")

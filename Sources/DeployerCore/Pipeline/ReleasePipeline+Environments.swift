@@ -10,6 +10,11 @@ extension ReleasePipeline {
         let byRepository = repositoryReferences(images)
         var updated: [DeployerConfiguration.Environment] = []
         for environment in configuration.environments {
+            // Updated by this very job before a graceful stop: healthy then, and not rolled out again.
+            if try await store.lastKnownGood(environment: environment.name)?.jobID == job.id {
+                updated.append(environment)
+                continue
+            }
             if let newer = try await newerRelease(than: job.tag, in: environment.name) {
                 throw StageError.superseded(tag: job.tag, deployed: newer, environment: environment.name)
             }
@@ -25,7 +30,7 @@ extension ReleasePipeline {
                 for earlier in updated.reversed() {
                     restored = await rollBack(job, environment: earlier) && restored
                 }
-                throw ReleaseFailure(reason: failure, status: restored ? .rolledBack : .failed)
+                throw ReleaseFailure(reason: failure, status: restored ? .rolledBack : .rollbackFailed)
             }
         }
     }

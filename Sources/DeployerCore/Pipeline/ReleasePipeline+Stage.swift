@@ -10,11 +10,17 @@ extension ReleasePipeline {
         timeout: Double = Limits.defaultStageTimeoutSeconds, environment: String? = nil,
         failure: ((CommandResult) -> StageError)? = nil
     ) async throws -> CommandResult {
+        // A graceful stop lets the stage under way finish and starts no other.
+        if stop.isRequested { throw ShellError.shuttingDown }
         let runID = try await store.startStage(jobID: job.id, name: name, environment: environment)
         let command = ReleasePipeline.command(argv, directory: directory, timeout: timeout, secrets: redactions)
         let result: CommandResult
+        let store = self.store
         do {
-            result = try await runner.run(command)
+            result = try await runner.run(command) { group in
+                // Kept so that a deployer restarted after a crash can stop what this one left running.
+                Task { try? await store.setProcessGroup(runID: runID, group: group) }
+            }
         } catch ShellError.shuttingDown {
             throw ShellError.shuttingDown
         } catch {

@@ -17,6 +17,8 @@ public struct ReleasePipeline: Sendable {
     let smoke: any SmokeChecker
     let metrics: DeployerMetrics
     let logger: Logger
+    /// Asked by a graceful shutdown: the job under way stops after its current stage and resumes later.
+    public let stop = StopSignal()
 
     public init(configuration: DeployerConfiguration, store: DeploymentStore, runner: any CommandRunner,
                 smoke: any SmokeChecker = HTTPSmokeChecker(), metrics: DeployerMetrics = DeployerMetrics(), logger: Logger) {
@@ -34,12 +36,11 @@ public struct ReleasePipeline: Sendable {
     /// The checkout of job `id`.
     func checkout(_ id: Int64) -> String { "\(configuration.workDirectory)/jobs/\(id)" }
 
-    /// Runs `job` to its end and returns its final status.
+    /// Runs `job` (a release, or an operator's rollback) to its end and returns its final status;
+    /// `.queued` when a graceful stop put it back in the queue to resume.
     @discardableResult
     public func run(_ job: JobRecord) async -> DeploymentStore.JobStatus {
-        let status = await runStages(job)
-        if status != .running { metrics.recordJob(outcome: status.rawValue) }
-        return status
+        job.kind == "rollback" ? await runRollback(job) : await runStages(job)
     }
 
     private func runStages(_ job: JobRecord) async -> DeploymentStore.JobStatus {
@@ -47,16 +48,39 @@ public struct ReleasePipeline: Sendable {
         log[metadataKey: "deploy.tag"] = "\(job.tag)"
         log[metadataKey: "deploy.job"] = "\(job.id)"
         do {
-            let commit = try await fetch(job)
-            let images = try await buildImages(job, commit: commit)
+            // A release stopped gracefully after its images were pushed resumes at its rollout: the images
+            // are pinned by digest, and the environments it already updated are not touched again.
+            let built = try await store.images(jobID: job.id)
+            let commit = try await fetch(job, runningTests: built == nil)
+            // An older tag is refused before anything is built or pushed.
+            for environment in configuration.environments {
+                if let newer = try await newerRelease(than: job.tag, in: environment.name) {
+                    throw StageError.superseded(tag: job.tag, deployed: newer, environment: environment.name)
+                }
+            }
+            let images: [String: String]
+            if let built {
+                images = built
+                log.info("resuming the release after its build")
+            } else {
+                images = try await buildImages(job, commit: commit)
+                try await store.setImages(jobID: job.id, images: images)
+            }
             try await deployEverywhere(job, commit: commit, images: images, log: log)
             try await store.finishJob(jobID: job.id, status: .succeeded)
             log.info("release succeeded")
             return .succeeded
         } catch ShellError.shuttingDown {
-            // Left `running` on purpose: the next start finishes it, exactly as after a crash.
-            log.info("deployer stopping; the release is finished on the next start")
-            return .running
+            // A graceful stop: back in the queue, to resume from the stage it had reached, never rolled back
+            // for the stop itself.
+            do {
+                try await store.pause(jobID: job.id)
+                log.info("deployer stopping; the release resumes on the next start")
+                return .queued
+            } catch {
+                log.error("cannot put the stopped release back in the queue; the next start recovers it", metadata: ["deploy.reason": "\(error)"])
+                return .running
+            }
         } catch let error as ReleaseFailure {
             log.error("release failed", metadata: ["deploy.reason": "\(error.reason)"])
             try? await store.finishJob(jobID: job.id, status: error.status, error: error.reason.description)
@@ -81,8 +105,9 @@ public struct ReleasePipeline: Sendable {
         var status: DeploymentStore.JobStatus
     }
 
-    /// Fetches from the configured remote, resolves the tag to a commit and checks the commit out.
-    func fetch(_ job: JobRecord) async throws -> String {
+    /// Fetches from the configured remote, resolves the tag to a commit, checks the commit out and, unless
+    /// resuming after the build, runs the test stages.
+    func fetch(_ job: JobRecord, runningTests: Bool = true) async throws -> String {
         try FileManager.default.createDirectory(atPath: "\(configuration.workDirectory)/jobs", withIntermediateDirectories: true)
         if FileManager.default.fileExists(atPath: mirror) {
             try await stage(job, "fetch", ["git", "-C", mirror, "fetch", "--prune", "--prune-tags", "--force", "--quiet", "origin"])
@@ -105,7 +130,7 @@ public struct ReleasePipeline: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
         try await stage(job, "checkout", ["git", "clone", "--quiet", "--no-checkout", "--", mirror, directory])
         try await stage(job, "checkout", ["git", "-C", directory, "checkout", "--quiet", "--detach", commit])
-        for test in configuration.stages {
+        for test in configuration.stages where runningTests {
             try await stage(job, test.name, test.argv, directory: directory, timeout: test.timeoutSeconds ?? Limits.defaultStageTimeoutSeconds)
         }
         return commit

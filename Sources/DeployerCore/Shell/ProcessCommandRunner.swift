@@ -29,6 +29,10 @@ public final class ProcessCommandRunner: CommandRunner, @unchecked Sendable {
     }
 
     public func run(_ command: ShellCommand) async throws -> CommandResult {
+        try await run(command, started: { _ in })
+    }
+
+    public func run(_ command: ShellCommand, started report: @escaping @Sendable (ProcessGroup) -> Void) async throws -> CommandResult {
         if isStopping { throw ShellError.shuttingDown }
         var environment = baseEnvironment
         environment.merge(command.environment) { $1 }
@@ -38,6 +42,7 @@ public final class ProcessCommandRunner: CommandRunner, @unchecked Sendable {
                                                workingDirectory: command.workingDirectory, outputLimit: outputLimit)
         register(process.pid)
         defer { unregister(process.pid) }
+        if let ticks = ProcessGroup.startTicks(of: process.pid) { report(ProcessGroup(id: process.pid, startTicks: ticks)) }
         let seconds = Double(command.timeout.components.seconds) + Double(command.timeout.components.attoseconds) / 1e18
         DispatchQueue.global().asyncAfter(deadline: .now() + max(0, seconds)) { process.terminate(timedOut: true) }
         let status = await withTaskCancellationHandler {
@@ -96,5 +101,21 @@ public final class ProcessCommandRunner: CommandRunner, @unchecked Sendable {
             if stat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 { return candidate }
         }
         throw ShellError.notFound(executable: executable)
+    }
+}
+
+extension ProcessCommandRunner {
+    /// Stops a process group a previous deployer left running (it was killed with `kill -9` or crashed):
+    /// SIGTERM, then SIGKILL after the grace time, and only when the group's leader is still the process
+    /// that was started (its start time matches), never another that got the number since. True when
+    /// something was stopped.
+    @discardableResult
+    public static func stopLeftover(_ group: ProcessGroup) -> Bool {
+        guard ProcessGroup.startTicks(of: group.id) == group.startTicks else { return false }
+        kill(-group.id, SIGTERM)
+        let deadline = Date().addingTimeInterval(Limits.terminationGraceSeconds)
+        while Date() < deadline, ProcessGroup.startTicks(of: group.id) == group.startTicks { usleep(50_000) }
+        kill(-group.id, SIGKILL)
+        return true
     }
 }

@@ -74,6 +74,47 @@ public protocol CommandRunner: Sendable {
     /// Runs `command` to its end (or its timeout) and returns how it ended; throws only when it could not
     /// be started at all.
     func run(_ command: ShellCommand) async throws -> CommandResult
+    /// `run`, calling `started` with the command's process group once it runs (where there is one).
+    func run(_ command: ShellCommand, started: @escaping @Sendable (ProcessGroup) -> Void) async throws -> CommandResult
+    /// Kills every running command and makes later runs throw `ShellError.shuttingDown`.
+    func shutDown()
+}
+
+extension CommandRunner {
+    public func run(_ command: ShellCommand, started: @escaping @Sendable (ProcessGroup) -> Void) async throws -> CommandResult {
+        try await run(command)
+    }
+    public func shutDown() {}
+}
+
+/// A running command's process group, with its leader's start time (clock ticks after boot, from
+/// /proc), so that a later process cannot be mistaken for it once the number is reused.
+public struct ProcessGroup: Sendable, Equatable, CustomStringConvertible {
+    public var id: Int32
+    public var startTicks: UInt64
+
+    public init(id: Int32, startTicks: UInt64) {
+        self.id = id
+        self.startTicks = startTicks
+    }
+
+    /// `id:startTicks`, as stored.
+    public var description: String { "\(id):\(startTicks)" }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let id = Int32(parts[0]), id > 1, let ticks = UInt64(parts[1]) else { return nil }
+        self.init(id: id, startTicks: ticks)
+    }
+
+    /// The start time of process `pid` (field 22 of /proc/PID/stat), or nil when it is gone.
+    public static func startTicks(of pid: Int32) -> UInt64? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command name: state is field 3, so start time (22) is the 20th.
+        return fields.count > 19 ? UInt64(fields[19]) : nil
+    }
 }
 
 /// A command that could not be started.

@@ -36,8 +36,9 @@ public enum DeliveryOutcome: Sendable, Equatable {
 extension DeploymentStore {
     /// Records `release` (delivery id, repository, tag) and queues a job unless it is a duplicate.
     ///
-    /// Deduplication: by delivery id (a redelivery) and by (repository, tag) — a tag is released once; a
-    /// tag moved to another commit is refused later by the pipeline, which re-resolves it.
+    /// Deduplication: by delivery id (a redelivery) and by (repository, tag): a tag is released once,
+    /// unless its last attempt failed and it is not marked bad, when a redelivery or a new delivery queues
+    /// the next attempt. A tag moved to another commit is refused later by the pipeline, which re-resolves it.
     public func recordDelivery(_ release: ReleaseRequest, source: String = "webhook") async throws -> DeliveryOutcome {
         try await recordDeliveries([release], source: source)[0]
     }
@@ -55,30 +56,54 @@ extension DeploymentStore {
     // largest part of the write in a profile of the webhook path.
     private static func record(_ release: ReleaseRequest, source: String, now: String, in db: Database) throws -> DeliveryOutcome {
         let seen = try db.cachedStatement(sql: "SELECT job_id FROM deliveries WHERE id = ?")
+        let bad = try db.cachedStatement(sql: "SELECT reason FROM bad_versions WHERE repository = ? AND tag = ?")
         if let row = try Row.fetchOne(seen, arguments: [release.deliveryID]) {
-            return .duplicateDelivery(jobID: row["job_id"])
+            // A redelivery (the forge's "Redeliver" button repeats the id) of a tag whose last attempt
+            // failed, and that is not marked bad, is a request to try again.
+            let jobID: Int64? = row["job_id"]
+            guard try String.fetchOne(bad, arguments: [release.repository, release.tag]) == nil,
+                  let latest = try latestAttempt(repository: release.repository, tag: release.tag, in: db),
+                  latest.status == JobStatus.failed.rawValue, latest.id == jobID else {
+                return .duplicateDelivery(jobID: jobID)
+            }
+            let retried = try queueAttempt(release, attempt: latest.attempt + 1, source: source, now: now, in: db)
+            try db.execute(sql: "UPDATE deliveries SET job_id = ? WHERE id = ?", arguments: [retried, release.deliveryID])
+            return .queued(jobID: retried)
         }
         let insertDelivery = try db.cachedStatement(
             sql: "INSERT INTO deliveries (id, provider, event, repository, tag, commit_sha, received_at, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        let bad = try db.cachedStatement(sql: "SELECT reason FROM bad_versions WHERE repository = ? AND tag = ?")
         if let reason = try String.fetchOne(bad, arguments: [release.repository, release.tag]) {
             try insertDelivery.execute(arguments: [release.deliveryID, release.provider.rawValue, release.event, release.repository,
                                                    release.tag, release.commit, now, nil])
             return .blockedVersion(reason: reason)
         }
-        let known = try db.cachedStatement(sql: "SELECT id FROM jobs WHERE repository = ? AND tag = ?")
-        let existing = try Int64.fetchOne(known, arguments: [release.repository, release.tag])
-        let jobID: Int64
-        if let existing {
-            jobID = existing
+        let latest = try latestAttempt(repository: release.repository, tag: release.tag, in: db)
+        let outcome: DeliveryOutcome
+        if let latest, latest.status != JobStatus.failed.rawValue {
+            // Queued, running, released or rolled back: a tag is released once unless its attempt failed.
+            outcome = .duplicateRelease(jobID: latest.id)
         } else {
-            try db.cachedStatement(sql: "INSERT INTO jobs (repository, tag, commit_sha, source, status, created_at) VALUES (?, ?, ?, ?, 'queued', ?)")
-                .execute(arguments: [release.repository, release.tag, release.commit, source, now])
-            jobID = db.lastInsertedRowID
+            outcome = .queued(jobID: try queueAttempt(release, attempt: (latest?.attempt ?? 0) + 1, source: source, now: now, in: db))
         }
         try insertDelivery.execute(arguments: [release.deliveryID, release.provider.rawValue, release.event, release.repository,
-                                               release.tag, release.commit, now, jobID])
-        return existing == nil ? .queued(jobID: jobID) : .duplicateRelease(jobID: jobID)
+                                               release.tag, release.commit, now, outcome.jobID])
+        return outcome
+    }
+
+    /// The newest release attempt of (repository, tag).
+    static func latestAttempt(repository: String, tag: String, in db: Database) throws -> (id: Int64, attempt: Int, status: String)? {
+        let statement = try db.cachedStatement(
+            sql: "SELECT id, attempt, status FROM jobs WHERE repository = ? AND tag = ? AND kind = 'release' ORDER BY attempt DESC LIMIT 1")
+        return try Row.fetchOne(statement, arguments: [repository, tag]).map { ($0["id"], $0["attempt"], $0["status"]) }
+    }
+
+    /// Queues attempt `attempt` of `release`; returns the job's id.
+    static func queueAttempt(_ release: ReleaseRequest, attempt: Int, source: String, now: String, in db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: """
+            INSERT INTO jobs (repository, tag, commit_sha, source, status, created_at, kind, attempt, sender)
+            VALUES (?, ?, ?, ?, 'queued', ?, 'release', ?, ?)
+            """).execute(arguments: [release.repository, release.tag, release.commit, source, now, attempt, release.sender])
+        return db.lastInsertedRowID
     }
 
     /// Counts of deliveries and jobs, for tests and `/readyz`.

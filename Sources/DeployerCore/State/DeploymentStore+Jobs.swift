@@ -15,6 +15,11 @@ extension DeploymentStore {
     /// Job statuses as stored.
     public enum JobStatus: String, Sendable {
         case queued, running, succeeded, failed, rolledBack = "rolled_back", superseded
+        /// The release failed and so did the rollback of what it had changed: someone must act.
+        case rollbackFailed = "rollback_failed"
+
+        /// Whether the job is over.
+        public var isFinished: Bool { self != .queued && self != .running }
     }
 
     /// Takes the oldest queued job and marks it running, or returns nil.

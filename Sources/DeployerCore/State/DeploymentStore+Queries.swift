@@ -14,9 +14,17 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var createdAt: String
     public var startedAt: String?
     public var finishedAt: String?
+    /// `release`, or `rollback` (an operator's rollback run by the worker).
+    public var kind: String
+    /// 1 for a tag's first release attempt, 2 for its first retry, ...
+    public var attempt: Int
+    /// Who pushed the tag (the forge's login), or who asked (`operator`).
+    public var sender: String?
+    /// A rollback's environment.
+    public var environment: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, repository, tag, source, status, stage, error
+        case id, repository, tag, source, status, stage, error, kind, attempt, sender, environment
         case commit = "commit_sha", createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at"
     }
 
@@ -32,6 +40,10 @@ public struct JobRecord: Codable, Sendable, Equatable {
         createdAt = row["created_at"]
         startedAt = row["started_at"]
         finishedAt = row["finished_at"]
+        kind = row["kind"] ?? "release"
+        attempt = row["attempt"] ?? 1
+        sender = row["sender"]
+        environment = row["environment"]
     }
 }
 

@@ -97,6 +97,44 @@ public final class DeploymentStore: Sendable {
                 CREATE INDEX environment_releases_by_environment ON environment_releases(environment, id);
                 """)
         }
+        migrator.registerMigration("v3: attempts, actions, resumable jobs") { db in
+            // A failed tag can be tried again: (repository, tag) is no longer unique, (repository, tag,
+            // attempt) of a release is. Rollbacks asked through the API are jobs of kind 'rollback', run by
+            // the same worker in order with releases. `images` keeps the pinned digests once built, so a
+            // release stopped gracefully resumes after its build; `resume` marks such a job.
+            // SQLite cannot drop a UNIQUE constraint: the table is rebuilt (foreign keys are off here).
+            try db.execute(sql: """
+                CREATE TABLE jobs_v3 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    repository TEXT NOT NULL,
+                    tag TEXT NOT NULL,
+                    commit_sha TEXT,
+                    source TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    stage TEXT,
+                    error TEXT,
+                    created_at TEXT NOT NULL,
+                    started_at TEXT,
+                    finished_at TEXT,
+                    kind TEXT NOT NULL DEFAULT 'release',
+                    attempt INTEGER NOT NULL DEFAULT 1,
+                    sender TEXT,
+                    environment TEXT,
+                    images TEXT,
+                    resume INTEGER NOT NULL DEFAULT 0
+                );
+                INSERT INTO jobs_v3 (id, repository, tag, commit_sha, source, status, stage, error, created_at, started_at, finished_at)
+                    SELECT id, repository, tag, commit_sha, source, status, stage, error, created_at, started_at, finished_at FROM jobs;
+                DROP TABLE jobs;
+                ALTER TABLE jobs_v3 RENAME TO jobs;
+                CREATE UNIQUE INDEX jobs_attempts ON jobs(repository, tag, attempt) WHERE kind = 'release';
+                CREATE INDEX jobs_by_status ON jobs(status, id);
+                CREATE INDEX jobs_by_tag ON jobs(repository, tag, id);
+                ALTER TABLE stage_runs ADD COLUMN process_group TEXT;
+                ALTER TABLE environment_releases ADD COLUMN manifests TEXT;
+                ALTER TABLE environment_releases ADD COLUMN repository TEXT;
+                """)
+        }
         return migrator
     }
 

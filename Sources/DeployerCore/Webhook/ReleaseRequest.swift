@@ -30,14 +30,18 @@ public struct ReleaseRequest: Codable, Sendable, Equatable {
     public var commit: String?
     /// The provider's event name (`push`, `create`, `Tag Push Hook`).
     public var event: String
+    /// Who pushed the tag (the forge's login), for the history; never used to decide anything.
+    public var sender: String?
 
-    public init(provider: WebhookProvider, deliveryID: String, repository: String, tag: String, commit: String?, event: String) {
+    public init(provider: WebhookProvider, deliveryID: String, repository: String, tag: String, commit: String?, event: String,
+                sender: String? = nil) {
         self.provider = provider
         self.deliveryID = deliveryID
         self.repository = repository
         self.tag = tag
         self.commit = commit
         self.event = event
+        self.sender = sender
     }
 }
 

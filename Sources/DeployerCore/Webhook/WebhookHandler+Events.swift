@@ -39,7 +39,8 @@ extension WebhookHandler {
             guard Self.isObjectName(sha) else { throw WebhookError.invalidField(name: provider == .gitlab ? "checkout_sha" : "after", reason: "is not a 40 or 64 digit object id") }
             commit = sha.lowercased()
         }
-        return .accepted(ReleaseRequest(provider: provider, deliveryID: deliveryID, repository: repository, tag: tag, commit: commit, event: event))
+        return .accepted(ReleaseRequest(provider: provider, deliveryID: deliveryID, repository: repository, tag: tag, commit: commit, event: event,
+                                        sender: payload.senderLogin))
     }
 
     /// A git object id: 40 (SHA-1) or 64 (SHA-256) hex digits, not all zeros.

@@ -13,6 +13,15 @@ struct WebhookPayload: Decodable {
         enum CodingKeys: String, CodingKey { case pathWithNamespace = "path_with_namespace" }
     }
 
+    /// Who pushed (GitHub, Gitea, Forgejo: `sender.login`), read leniently: it only goes to the history.
+    struct Sender: Decodable {
+        var login: String?
+        init(from decoder: Decoder) throws {
+            login = try? decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .login)
+        }
+        enum CodingKeys: String, CodingKey { case login }
+    }
+
     var ref: String?
     var refType: String?
     var created: Bool?
@@ -26,10 +35,20 @@ struct WebhookPayload: Decodable {
     var objectKind: String?
     var repository: Repository?
     var project: Project?
+    var sender: Sender?
+    /// GitLab's pusher.
+    var userUsername: String?
 
     enum CodingKeys: String, CodingKey {
-        case ref, created, deleted, before, after, sha, repository, project
-        case refType = "ref_type", checkoutSHA = "checkout_sha", objectKind = "object_kind"
+        case ref, created, deleted, before, after, sha, repository, project, sender
+        case refType = "ref_type", checkoutSHA = "checkout_sha", objectKind = "object_kind", userUsername = "user_username"
+    }
+
+    /// The pusher's login when it is a plausible one (1-100 printable ASCII characters), else nil.
+    var senderLogin: String? {
+        guard let login = sender?.login ?? userUsername, (1...100).contains(login.utf8.count),
+              login.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else { return nil }
+        return login
     }
 
     /// Decodes `body`, naming the field that is wrong.
