@@ -9,6 +9,9 @@ extension DeployerConfiguration {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ConfigurationError.unreadable(path: path, reason: error.localizedDescription)
         }
+        if let repeated = JSONDuplicateKeys.first(in: [UInt8](data)) {
+            throw ConfigurationError.invalid(path: path, field: repeated, reason: "is written twice; keep one")
+        }
         var configuration: DeployerConfiguration
         do { configuration = try JSONDecoder().decode(DeployerConfiguration.self, from: data) } catch let error as DecodingError {
             throw ConfigurationError.invalid(path: path, field: error.fieldPath, reason: error.reason)
@@ -35,6 +38,12 @@ extension DeployerConfiguration {
             var bytes = [UInt8](data)
             while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
             guard !bytes.isEmpty else { throw ConfigurationError.secret(file: file, reason: "is empty") }
+            guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+                throw ConfigurationError.secret(file: file, reason: "holds only white space")
+            }
+            guard bytes.count >= Limits.minSecretBytes else {
+                throw ConfigurationError.secret(file: file, reason: "holds \(bytes.count) bytes; a webhook secret needs at least \(Limits.minSecretBytes)")
+            }
             secrets.append(bytes)
         }
     }
@@ -50,6 +59,11 @@ extension DeployerConfiguration {
             }
         }
         guard !remote.isEmpty, !remote.hasPrefix("-") else { throw fail("remote", "must be a git URL or path (not empty, not starting with '-')") }
+        // A path on this machine (not a URL, not scp-like user@host:path) must be there.
+        let isURL = remote.contains("://") || remote.range(of: #"^[^/]+@[^/:]+:"#, options: .regularExpression) != nil
+        if !isURL, !FileManager.default.fileExists(atPath: remote) {
+            throw fail("remote", "'\(remote)' is neither a URL nor a path that exists here")
+        }
         guard !secretFiles.isEmpty else { throw fail("secret_files", "at least one secret file is needed: the deployer never runs unauthenticated") }
         guard (1...65535).contains(port) else { throw fail("port", "\(port) is not in 1...65535") }
         guard (1024...(64 << 20)).contains(maxBodyBytes) else { throw fail("max_body_bytes", "must be in 1024...67108864") }
@@ -63,24 +77,79 @@ extension DeployerConfiguration {
             guard let program = stage.argv.first, !program.isEmpty else { throw fail("stages[\(index)].argv", "needs at least the program") }
             if let timeout = stage.timeoutSeconds, !(timeout > 0) { throw fail("stages[\(index)].timeout_seconds", "must be positive") }
         }
+        for (index, flag) in dockerBuildFlags.enumerated() where index == 0 && !flag.hasPrefix("-") {
+            throw fail("docker_build_flags", "must start with an option ('--network', ...), not '\(flag)'")
+        }
         var imageNames = Set<String>()
         for (index, image) in images.enumerated() {
-            guard !image.name.isEmpty, imageNames.insert(image.name).inserted else { throw fail("images[\(index)].name", "is empty or repeated") }
-            guard !image.dockerfile.isEmpty else { throw fail("images[\(index)].dockerfile", "is empty") }
+            guard !image.name.isEmpty, !imageNames.contains(image.name) else { throw fail("images[\(index)].name", "is empty or repeated") }
+            guard Self.isInsideCheckout(image.dockerfile) else {
+                throw fail("images[\(index)].dockerfile", "'\(image.dockerfile)' must be a relative path inside the repository (no '..')")
+            }
             guard !image.repository.isEmpty, !image.repository.contains(" ") else { throw fail("images[\(index)].repository", "is empty or has spaces") }
+            for (key, value) in (image.buildArgs ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let problem = Self.placeholderProblem(value, earlierImages: imageNames) {
+                    throw fail("images[\(index)].build_args.\(key)", problem)
+                }
+            }
+            if let flags = image.buildFlags, let first = flags.first, !first.hasPrefix("-") {
+                throw fail("images[\(index)].build_flags", "must start with an option, not '\(first)'")
+            }
+            imageNames.insert(image.name)
         }
         var environmentNames = Set<String>()
         for (index, environment) in environments.enumerated() {
             guard !environment.name.isEmpty, environmentNames.insert(environment.name).inserted else {
                 throw fail("environments[\(index)].name", "is empty or repeated")
             }
-            guard !environment.overlay.isEmpty else { throw fail("environments[\(index)].overlay", "is empty") }
+            guard Self.isInsideCheckout(environment.overlay) else {
+                throw fail("environments[\(index)].overlay", "'\(environment.overlay)' must be a relative path inside the repository (no '..')")
+            }
+            if let context = environment.kubeContext, context.isEmpty || context.hasPrefix("-") {
+                throw fail("environments[\(index)].kube_context", "must be a context name")
+            }
+            if let timeout = environment.smokeTimeoutSeconds, !(timeout > 0 && timeout <= 300) {
+                throw fail("environments[\(index)].smoke_timeout_seconds", "must be in (0, 300]")
+            }
+            if let interval = environment.smokeIntervalSeconds, !(interval >= 0 && interval <= 60) {
+                throw fail("environments[\(index)].smoke_interval_seconds", "must be in [0, 60]")
+            }
+            if let attempts = environment.smokeAttempts, !(1...30).contains(attempts) {
+                throw fail("environments[\(index)].smoke_attempts", "must be in 1...30")
+            }
             guard !environment.namespace.isEmpty else { throw fail("environments[\(index)].namespace", "is empty") }
             guard !environment.deployments.isEmpty else { throw fail("environments[\(index)].deployments", "needs at least one deployment") }
             if let url = environment.smokeURL, URL(string: url)?.scheme?.hasPrefix("http") != true {
                 throw fail("environments[\(index)].smoke_url", "'\(url)' is not an http(s) URL")
             }
         }
+    }
+}
+
+extension DeployerConfiguration {
+    /// Whether `path` stays inside the checkout: relative, not empty, no `..` component.
+    static func isInsideCheckout(_ path: String) -> Bool {
+        !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/").contains("..")
+    }
+
+    /// What is wrong with the placeholders of a build argument, or nil: `{tag}`, `{commit}` and
+    /// `{image:NAME}` of an image listed before this one are known; anything else would reach docker as written.
+    static func placeholderProblem(_ value: String, earlierImages: Set<String>) -> String? {
+        var rest = Substring(value)
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}") else { return "has a '{' without '}'" }
+            let name = rest[rest.index(after: open)..<close]
+            if name.hasPrefix("image:") {
+                let image = String(name.dropFirst("image:".count))
+                guard earlierImages.contains(image) else {
+                    return "names {\(name)}, but no image '\(image)' is listed before this one (images are built in order)"
+                }
+            } else if name != "tag" && name != "commit" {
+                return "has the unknown placeholder {\(name)} (known: {tag}, {commit}, {image:NAME})"
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return nil
     }
 }
 

@@ -11,7 +11,21 @@ public struct DeployerConfiguration: Sendable, Equatable {
         public var name: String
         public var argv: [String]
         public var timeoutSeconds: Double?
-        enum CodingKeys: String, CodingKey { case name, argv, timeoutSeconds = "timeout_seconds" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, argv, timeoutSeconds = "timeout_seconds" }
+
+        public init(name: String, argv: [String], timeoutSeconds: Double?) {
+            self.name = name
+            self.argv = argv
+            self.timeoutSeconds = timeoutSeconds
+        }
+
+        public init(from decoder: Decoder) throws {
+            try refuseUnknownFields(decoder, CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            argv = try container.decode([String].self, forKey: .argv)
+            timeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
+        }
     }
 
     /// An image the pipeline builds and pushes.
@@ -21,7 +35,29 @@ public struct DeployerConfiguration: Sendable, Equatable {
         /// Registry repository, e.g. `registry.example.com/intentops/api`.
         public var repository: String
         public var buildArgs: [String: String]?
-        enum CodingKeys: String, CodingKey { case name, dockerfile, repository, buildArgs = "build_args" }
+        /// Extra `docker build` options for this image (after the global `docker_build_flags`).
+        public var buildFlags: [String]?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, dockerfile, repository, buildArgs = "build_args", buildFlags = "build_flags"
+        }
+
+        public init(name: String, dockerfile: String, repository: String, buildArgs: [String: String]?, buildFlags: [String]? = nil) {
+            self.name = name
+            self.dockerfile = dockerfile
+            self.repository = repository
+            self.buildArgs = buildArgs
+            self.buildFlags = buildFlags
+        }
+
+        public init(from decoder: Decoder) throws {
+            try refuseUnknownFields(decoder, CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            dockerfile = try container.decode(String.self, forKey: .dockerfile)
+            repository = try container.decode(String.self, forKey: .repository)
+            buildArgs = try container.decodeIfPresent([String: String].self, forKey: .buildArgs)
+            buildFlags = try container.decodeIfPresent([String].self, forKey: .buildFlags)
+        }
     }
 
     /// A Kubernetes environment the release rolls through, in order.
@@ -33,10 +69,50 @@ public struct DeployerConfiguration: Sendable, Equatable {
         public var deployments: [String]
         public var smokeURL: String?
         public var rolloutTimeoutSeconds: Double?
-        enum CodingKeys: String, CodingKey {
+        /// The kubeconfig context of the environment's cluster (`kubectl --context`); the current one when absent.
+        public var kubeContext: String?
+        /// How long one smoke check waits for an answer, and how many checks are made before it fails.
+        public var smokeTimeoutSeconds: Double?
+        public var smokeAttempts: Int?
+        /// Seconds between two smoke checks.
+        public var smokeIntervalSeconds: Double?
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case name, overlay, namespace, deployments
-            case smokeURL = "smoke_url", rolloutTimeoutSeconds = "rollout_timeout_seconds"
+            case smokeURL = "smoke_url", rolloutTimeoutSeconds = "rollout_timeout_seconds", kubeContext = "kube_context"
+            case smokeTimeoutSeconds = "smoke_timeout_seconds", smokeAttempts = "smoke_attempts", smokeIntervalSeconds = "smoke_interval_seconds"
         }
+
+        public init(name: String, overlay: String, namespace: String, deployments: [String], smokeURL: String?, rolloutTimeoutSeconds: Double?,
+                    kubeContext: String? = nil, smokeTimeoutSeconds: Double? = nil, smokeAttempts: Int? = nil, smokeIntervalSeconds: Double? = nil) {
+            self.name = name
+            self.overlay = overlay
+            self.namespace = namespace
+            self.deployments = deployments
+            self.smokeURL = smokeURL
+            self.rolloutTimeoutSeconds = rolloutTimeoutSeconds
+            self.kubeContext = kubeContext
+            self.smokeTimeoutSeconds = smokeTimeoutSeconds
+            self.smokeAttempts = smokeAttempts
+            self.smokeIntervalSeconds = smokeIntervalSeconds
+        }
+
+        public init(from decoder: Decoder) throws {
+            try refuseUnknownFields(decoder, CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            overlay = try container.decode(String.self, forKey: .overlay)
+            namespace = try container.decode(String.self, forKey: .namespace)
+            deployments = try container.decode([String].self, forKey: .deployments)
+            smokeURL = try container.decodeIfPresent(String.self, forKey: .smokeURL)
+            rolloutTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .rolloutTimeoutSeconds)
+            kubeContext = try container.decodeIfPresent(String.self, forKey: .kubeContext)
+            smokeTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .smokeTimeoutSeconds)
+            smokeAttempts = try container.decodeIfPresent(Int.self, forKey: .smokeAttempts)
+            smokeIntervalSeconds = try container.decodeIfPresent(Double.self, forKey: .smokeIntervalSeconds)
+        }
+
+        /// `--context` for every kubectl command of the environment, when one is configured.
+        var kubectlContext: [String] { kubeContext.map { ["--context", $0] } ?? [] }
     }
 
     public var host = "127.0.0.1"
@@ -47,7 +123,8 @@ public struct DeployerConfiguration: Sendable, Equatable {
     public var remote: String
     /// Files holding webhook secrets (one per file; several allow rotation).
     public var secretFiles: [String]
-    public var tagPattern = #"^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$"#
+    /// ASCII digits only: `\d` also matches other scripts' digits (`v١.٠.٠`), which no release means.
+    public var tagPattern = #"^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$"#
     public var statePath = "deployer-state/state.sqlite"
     public var workDirectory = "deployer-state/work"
     public var maxBodyBytes = Limits.defaultMaxBodyBytes
@@ -58,6 +135,8 @@ public struct DeployerConfiguration: Sendable, Equatable {
     public var stopTimeoutSeconds = Limits.defaultStopTimeoutSeconds
     public var stages: [Stage] = []
     public var images: [Image] = []
+    /// Options for every `docker build` (for example `["--network", "host"]` on an engine without a bridge).
+    public var dockerBuildFlags: [String] = []
     public var environments: [Environment] = []
 
     /// The secrets read from `secretFiles` (never logged).
@@ -75,14 +154,11 @@ extension DeployerConfiguration: Codable {
         case host, port, repositories, remote, stages, images, environments
         case secretFiles = "secret_files", tagPattern = "tag_pattern", statePath = "state_path"
         case workDirectory = "work_directory", maxBodyBytes = "max_body_bytes", readTimeoutSeconds = "read_timeout_seconds"
-        case stopTimeoutSeconds = "stop_timeout_seconds"
+        case stopTimeoutSeconds = "stop_timeout_seconds", dockerBuildFlags = "docker_build_flags"
     }
 
     public init(from decoder: Decoder) throws {
-        let names = try decoder.container(keyedBy: DynamicKey.self).allKeys.map(\.stringValue)
-        if let unknown = names.first(where: { CodingKeys(stringValue: $0) == nil }) {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown field '\(unknown)'"))
-        }
+        try refuseUnknownFields(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             repositories: try container.decode([String].self, forKey: .repositories),
@@ -99,6 +175,7 @@ extension DeployerConfiguration: Codable {
         stages = try container.decodeIfPresent([Stage].self, forKey: .stages) ?? []
         images = try container.decodeIfPresent([Image].self, forKey: .images) ?? []
         environments = try container.decodeIfPresent([Environment].self, forKey: .environments) ?? []
+        dockerBuildFlags = try container.decodeIfPresent([String].self, forKey: .dockerBuildFlags) ?? []
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -117,6 +194,14 @@ extension DeployerConfiguration: Codable {
         try container.encode(stages, forKey: .stages)
         try container.encode(images, forKey: .images)
         try container.encode(environments, forKey: .environments)
+        try container.encode(dockerBuildFlags, forKey: .dockerBuildFlags)
+    }
+}
+
+/// Refuses a field this object does not have: a misspelled `smokeurl` must not silently turn a check off.
+func refuseUnknownFields<Keys: CodingKey>(_ decoder: Decoder, _ keys: Keys.Type) throws {
+    for name in try decoder.container(keyedBy: DynamicKey.self).allKeys.map(\.stringValue) where Keys(stringValue: name) == nil {
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "has the unknown field '\(name)'"))
     }
 }
 

@@ -14,6 +14,9 @@ public enum Limits {
     /// Default time the release stage under way gets to finish after SIGTERM: under Kubernetes' default
     /// 30 s grace period, with time left for the receiver to drain.
     public static let defaultStopTimeoutSeconds: Double = 25
+    /// Shortest webhook secret accepted: GitHub recommends a long random string; 16 bytes is 128 bits
+    /// at best, and a 5-byte secret can be guessed offline from one signed delivery.
+    public static let minSecretBytes = 16
     /// Default `kubectl rollout status --timeout`.
     public static let defaultRolloutTimeoutSeconds: Double = 300
     /// Deployments listed by `GET /api/deployments` when no limit is given.
@@ -27,8 +30,13 @@ public enum Limits {
     public static let commandOutputTailBytes = 1 << 20
     /// How long a timed-out process group gets between SIGTERM and SIGKILL.
     public static let terminationGraceSeconds: Double = 5
-    /// How long a smoke check waits for an answer: a healthy pod answers its health route in milliseconds.
+    /// How long one smoke check waits for an answer: a healthy pod answers its health route in milliseconds.
     public static let smokeTimeoutSeconds: Double = 10
+    /// Smoke checks made before an environment is called unhealthy: a Service can take a few seconds to
+    /// send traffic to new pods after the rollout reports them ready.
+    public static let smokeAttempts = 5
+    /// Pause between smoke checks.
+    public static let smokeRetryInterval: Duration = .seconds(2)
     /// How often an idle worker looks at the queue for jobs another process queued (`deployer deploy`
     /// while a server runs); webhook deliveries wake it at once.
     public static let queuePollInterval: Duration = .seconds(2)

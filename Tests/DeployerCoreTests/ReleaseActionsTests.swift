@@ -50,7 +50,7 @@ struct ReleaseActionsTests {
         let harness = try PipelineHarness()
         try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
         await harness.worker.drain()
-        harness.smoke.fail("http://prod.local/healthz", times: 1)
+        harness.smoke.fail("http://prod.local/healthz", times: 3)
         try await harness.queue("v1.1.0", commit: PipelineHarness.sha("b"))
         await harness.worker.drain()
         #expect(try await harness.status("v1.1.0") == "rolled_back")
@@ -67,14 +67,14 @@ struct ReleaseActionsTests {
         }
     }
 
-    @Test("a graceful stop during a rollout leaves the job resumable: the restart finishes it without rolling back or building again")
+    @Test("a graceful stop during a rollout leaves the job resumable: the restart finishes it without rolling back, building again or touching staging again")
     func gracefulStopResumes() async throws {
         let harness = try PipelineHarness()
         let worker = harness.worker
         let stop = harness.pipeline.stop
-        // SIGTERM arrives while staging rolls out: that stage finishes, no other starts.
+        // SIGTERM arrives while production is applied (staging is done): that stage finishes, no other starts.
         harness.world.onCommand = { line in
-            if line.contains("rollout status") && line.contains("intentops-staging") { stop.request() }
+            if line.hasPrefix("kubectl apply") && line.hasSuffix("--namespace intentops") { stop.request() }
         }
         try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
         await worker.drain()
@@ -82,7 +82,8 @@ struct ReleaseActionsTests {
         let stopped = try #require(try await harness.store.jobs().first)
         #expect(stopped.status == "queued", "the stopped job is \(stopped.status)")
         #expect(try await harness.store.lastKnownGood(environment: "staging")?.jobID == stopped.id)
-        #expect(harness.commands("kubectl", "apply", "production").isEmpty)
+        #expect(harness.commands("kubectl", "apply", "production").count == 1)
+        #expect(harness.commands("rollout", "status", "--namespace", "intentops").filter { !$0.contains("intentops-staging") }.isEmpty)
         let builds = harness.commands("docker", "build").count
         let stagingApplies = harness.commands("kubectl", "apply", "staging").count
         // The restart: the job resumes after its build and from production.
@@ -93,7 +94,7 @@ struct ReleaseActionsTests {
         #expect(harness.commands("docker", "build").count == builds, "built again on resume")
         #expect(harness.commands("kubectl", "apply", "staging").count == stagingApplies, "staging rolled out again")
         #expect(harness.commands("rollout", "undo").isEmpty)
-        #expect(harness.commands("kubectl", "apply", "production").count == 1)
+        #expect(harness.commands("kubectl", "apply", "production").count == 2, "production is applied again: it was stopped before its rollout was confirmed")
         #expect(try await harness.store.lastKnownGood(environment: "production")?.jobID == stopped.id)
     }
 
@@ -125,5 +126,54 @@ struct ReleaseActionsTests {
         #expect(counts == ["succeeded": 2, "failed": 1])
         let exposition = DeployerMetrics().exposition(finishedJobs: counts)
         #expect(exposition.contains(#"deployer_jobs_finished_total{outcome="succeeded"} 2"#))
+    }
+
+    @Test("a smoke check that fails a few times and then answers is not an unhealthy release; every attempt is in the stage log")
+    func smokeRetries() async throws {
+        let harness = try PipelineHarness()
+        harness.smoke.fail("http://staging.local/healthz", times: 2)
+        try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.0.0") == "succeeded")
+        let job = try #require(try await harness.store.jobs().first)
+        let smoke = try #require(try await harness.store.job(id: job.id)?.stages.first { $0.name == "deploy smoke staging" })
+        #expect(smoke.logTail?.components(separatedBy: "\n").count == 3, "\(smoke.logTail ?? "")")
+        #expect(harness.smoke.urls.filter { $0.contains("staging") }.count == 3)
+    }
+
+    @Test("tags with digits of other scripts are not releases, whatever the pattern")
+    func asciiTags() throws {
+        let policy = try WebhookPolicy(configuration: {
+            var configuration = DeployerConfiguration(repositories: ["a/b"], remote: "/x", secretFiles: [])
+            configuration.secrets = [Array("0123456789abcdef".utf8)]
+            return configuration
+        }())
+        for tag in ["v\u{661}.\u{660}.\u{660}", "v1.0.0\u{FF10}", "v\u{1D7CF}.0.0"] {
+            #expect(!policy.matches(tag: tag) || !WebhookPolicy.isSafeRefName(tag), "\(tag) passes")
+            #expect(!WebhookPolicy.isSafeRefName(tag))
+        }
+        #expect(policy.matches(tag: "v1.0.0") && WebhookPolicy.isSafeRefName("v1.0.0"))
+    }
+
+    @Test("each environment's kubectl commands name its context and namespace; docker build gets the configured flags")
+    func contextsAndFlags() async throws {
+        var harness = try PipelineHarness()
+        var configuration = harness.configuration
+        configuration.environments[1].kubeContext = "prod-cluster"
+        configuration.dockerBuildFlags = ["--network", "host"]
+        configuration.images[1].buildFlags = ["--pull=false"]
+        harness = try PipelineHarness(configuration: configuration)
+        try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
+        await harness.worker.drain()
+        #expect(try await harness.status("v1.0.0") == "succeeded")
+        let production = harness.runner.commands.filter { $0.first == "kubectl" && $0.contains("intentops") }
+        #expect(!production.isEmpty && production.allSatisfy { $0.suffix(2) == ["--context", "prod-cluster"] }, "\(production)")
+        let staging = harness.runner.commands.filter { $0.first == "kubectl" && $0.contains("intentops-staging") }
+        #expect(!staging.isEmpty && staging.allSatisfy { !$0.contains("--context") })
+        let applies = harness.commands("kubectl", "apply")
+        #expect(applies.allSatisfy { $0.contains("--namespace") })
+        let builds = harness.commands("docker", "build")
+        #expect(builds.count == 2 && builds.allSatisfy { Array($0[2...3]) == ["--network", "host"] })
+        #expect(builds[1].contains("--pull=false") && !builds[0].contains("--pull=false"))
     }
 }

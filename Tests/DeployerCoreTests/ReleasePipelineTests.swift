@@ -72,7 +72,7 @@ struct PipelineHarness {
     let pipeline: ReleasePipeline
     let worker: ReleaseWorker
 
-    init(remote: String = "/srv/git/intentops.git", secrets: [[UInt8]] = []) throws {
+    init(remote: String = "/srv/git/intentops.git", secrets: [[UInt8]] = [], configuration custom: DeployerConfiguration? = nil) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deployer-pipeline-\(UUID().uuidString)").path
         var configuration = DeployerConfiguration(repositories: ["acme/intentops"], remote: remote, secretFiles: [])
         configuration.secrets = secrets
@@ -88,10 +88,16 @@ struct PipelineHarness {
         ]
         configuration.environments = [
             .init(name: "staging", overlay: "deploy/k8s/overlays/staging", namespace: "intentops-staging", deployments: ["intent-api"],
-                  smokeURL: "http://staging.local/healthz", rolloutTimeoutSeconds: 60),
+                  smokeURL: "http://staging.local/healthz", rolloutTimeoutSeconds: 60, smokeAttempts: 3, smokeIntervalSeconds: 0),
             .init(name: "production", overlay: "deploy/k8s/overlays/production", namespace: "intentops", deployments: ["intent-api"],
-                  smokeURL: "http://prod.local/healthz", rolloutTimeoutSeconds: 60),
+                  smokeURL: "http://prod.local/healthz", rolloutTimeoutSeconds: 60, smokeAttempts: 3, smokeIntervalSeconds: 0),
         ]
+        if let custom {
+            configuration.stages = custom.stages
+            configuration.images = custom.images
+            configuration.environments = custom.environments
+            configuration.dockerBuildFlags = custom.dockerBuildFlags
+        }
         self.configuration = configuration
         store = try DeploymentStore(path: configuration.statePath)
         let world = self.world
@@ -193,7 +199,7 @@ struct ReleasePipelineTests {
         try await harness.queue("v1.0.0", commit: PipelineHarness.sha("a"))
         await harness.worker.drain()
         let productionApplies = harness.commands("kubectl", "apply", "production").count
-        harness.smoke.fail("http://staging.local/healthz", times: 1)
+        harness.smoke.fail("http://staging.local/healthz", times: 3)
         try await harness.queue("v1.1.0", commit: PipelineHarness.sha("b"))
         await harness.worker.drain()
         #expect(try await harness.status("v1.1.0") == "rolled_back")

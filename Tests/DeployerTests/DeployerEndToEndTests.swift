@@ -50,7 +50,7 @@ struct DeployerEndToEndTests {
 
         let kubectl = harness.recorded("kubectl")
         let order = kubectl.compactMap { line -> String? in
-            if line.hasPrefix("apply -k") { return "apply " + (line.split(separator: "/").last.map(String.init) ?? "?") }
+            if line.hasPrefix("apply -k") { return "apply " + (line.split(separator: " ")[2].split(separator: "/").last.map(String.init) ?? "?") }
             if line.hasPrefix("rollout status") { return "rollout " + (line.contains("intentops-staging") ? "staging" : "production") }
             return nil
         }
@@ -226,7 +226,7 @@ struct DeployerEndToEndTests {
             return (start, end)
         }.sorted { $0.0 < $1.0 }
         #expect(intervals.count == 2 && intervals[0].1 <= intervals[1].0)  // serialised: no overlap
-        let productionApplies = harness.recorded("kubectl").filter { $0.hasPrefix("apply -k") && $0.hasSuffix("/production") }
+        let productionApplies = harness.recorded("kubectl").filter { $0.hasPrefix("apply -k") && $0.contains("/production ") }
         #expect(!productionApplies.isEmpty)
         if let rendered = try Self.renderedProduction(harness) {
             #expect(rendered.contains(try Self.digest("registry.local/intentops/api:v1.3.0")))
@@ -251,7 +251,7 @@ struct DeployerEndToEndTests {
         #expect(status == (touchedEnvironment ? "rolled_back" : "succeeded"), "\(harness.logText)")
         let (_, list) = try await harness.request("GET", "/api/deployments")
         #expect(list.components(separatedBy: "\"tag\":\"v2.0.0\"").count - 1 == 1)  // one job, never two
-        let productionApplies = harness.recorded("kubectl").filter { $0.hasPrefix("apply -k") && $0.hasSuffix("/production") }
+        let productionApplies = harness.recorded("kubectl").filter { $0.hasPrefix("apply -k") && $0.contains("/production ") }
         #expect(productionApplies.count == (step == "rollout-intentops" || step == "apply-production" || !touchedEnvironment ? 1 : 0))
         let (_, detail) = try await harness.request("GET", "/api/deployments/\(id)")
         if !touchedEnvironment { #expect(detail.contains("\"status\":\"interrupted\"")) }
@@ -279,7 +279,7 @@ struct DeployerEndToEndTests {
         #expect(try await harness.waitForJob(id) == "succeeded", "\(harness.logText)")
         let kubectl = harness.recorded("kubectl")
         #expect(!kubectl.contains { $0.hasPrefix("rollout undo") }, "rolled back: \(kubectl)")
-        #expect(kubectl.filter { $0.hasPrefix("apply -k") && $0.hasSuffix("/production") }.count == (step == "apply-production" ? 2 : 1))
+        #expect(kubectl.filter { $0.hasPrefix("apply -k") && $0.contains("/production ") }.count == (step == "apply-production" ? 2 : 1))
         // Built once: the resumed release kept its pinned images.
         #expect(harness.recorded("docker").filter { $0.hasPrefix("build") }.count == 2)
         let (_, list) = try await harness.request("GET", "/api/deployments")

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -29,15 +30,15 @@ struct WebhookEndpoint: Sendable {
 
     func respond(to request: Request) async throws -> Response {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
-            return reject(.payloadTooLarge(limit: maxBodyBytes))
+            return reject(.payloadTooLarge(limit: maxBodyBytes), request: request)
         }
         var body: [UInt8] = []
         let deadline = ContinuousClock.now.advanced(by: readTimeout)
         if request.method == .post {
             for try await chunk in request.body {
-                guard body.count + chunk.readableBytes <= maxBodyBytes else { return reject(.payloadTooLarge(limit: maxBodyBytes)) }
+                guard body.count + chunk.readableBytes <= maxBodyBytes else { return reject(.payloadTooLarge(limit: maxBodyBytes), request: request) }
                 // A client trickling bytes never looks idle; it still gets no more than the read timeout.
-                guard ContinuousClock.now <= deadline else { return reject(.requestTimeout) }
+                guard ContinuousClock.now <= deadline else { return reject(.requestTimeout, request: request) }
                 body.append(contentsOf: chunk.readableBytesView)
             }
         }
@@ -46,7 +47,7 @@ struct WebhookEndpoint: Sendable {
         let decision = handler.decide(WebhookRequest(method: request.method.rawValue, headers: headers, body: body))
         switch decision {
         case .rejected(let error):
-            return reject(error)
+            return reject(error, request: request)
         case .pong:
             metrics.recordDelivery(result: "pong")
             return try JSONResponse.make(.ok, Acknowledgement(status: "pong"))
@@ -81,9 +82,22 @@ struct WebhookEndpoint: Sendable {
 
     /// Refusals are counted in `deployer_webhook_deliveries_total` and logged at debug only: a flood of
     /// forged requests must not become a flood of log lines.
-    private func reject(_ error: WebhookError) -> Response {
+    private func reject(_ error: WebhookError, request: Request? = nil) -> Response {
         metrics.recordDelivery(result: error.code)
-        logger.debug("delivery rejected", metadata: ["deploy.reason": "\(error.code)"])
+        // Every refusal is in the log (a misconfigured forge shows up here first), with what it was and
+        // from where; never a signature, a token or the body.
+        var metadata: Logger.Metadata = ["deploy.reason": "\(error.code)", "deploy.status": "\(error.status)"]
+        if let request {
+            for (key, header) in [("deploy.delivery", "X-GitHub-Delivery"), ("deploy.delivery", "X-Gitea-Delivery"),
+                                  ("deploy.delivery", "X-Gitlab-Event-UUID"), ("deploy.event", "X-GitHub-Event"),
+                                  ("deploy.event", "X-Gitea-Event"), ("deploy.event", "X-Gitlab-Event")] {
+                if let name = HTTPField.Name(header), let value = request.headers[name], value.utf8.count <= 128,
+                   value.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) {
+                    metadata[key] = "\(value)"
+                }
+            }
+        }
+        logger.notice("delivery refused", metadata: metadata)
         return JSONResponse.error(HTTPResponse.Status(code: error.status), code: error.code, message: error.description)
     }
 }

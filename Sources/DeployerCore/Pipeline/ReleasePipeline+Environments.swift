@@ -49,7 +49,7 @@ extension ReleasePipeline {
                 try await store.setLastKnownGood(environment: environment.name, target)
             } else {
                 for deployment in environment.deployments {
-                    try await stage(job, "rollback \(environment.name)", ["kubectl", "rollout", "undo", "deployment/\(deployment)", "--namespace", environment.namespace],
+                    try await stage(job, "rollback \(environment.name)", ["kubectl", "rollout", "undo", "deployment/\(deployment)", "--namespace", environment.namespace] + environment.kubectlContext,
                                     environment: environment.name)
                 }
                 try await waitForRollout(job, environment: environment, stagePrefix: "rollback")
@@ -64,16 +64,34 @@ extension ReleasePipeline {
     /// Writes the pinned kustomization, applies it, waits for every deployment and smoke-checks.
     func apply(_ job: JobRecord, environment: DeployerConfiguration.Environment, images: [String: String], checkout: String, stagePrefix: String) async throws {
         let directory = try KustomizeOverlay.write(checkout: checkout, environment: environment.name, overlay: environment.overlay, images: images)
-        try await stage(job, "\(stagePrefix) \(environment.name)", ["kubectl", "apply", "-k", directory], environment: environment.name)
+        // --namespace: kubectl refuses an object the overlay puts in another namespace than the environment's.
+        try await stage(job, "\(stagePrefix) \(environment.name)",
+                        ["kubectl", "apply", "-k", directory, "--namespace", environment.namespace] + environment.kubectlContext,
+                        environment: environment.name)
         try await waitForRollout(job, environment: environment, stagePrefix: stagePrefix)
-        if let url = environment.smokeURL {
-            let runID = try await store.startStage(jobID: job.id, name: "\(stagePrefix) smoke \(environment.name)", environment: environment.name)
-            let started = DispatchTime.now()
-            let problem = await smoke.check(url: url, timeout: Limits.smokeTimeoutSeconds)
-            metrics.recordStage("smoke", seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
-            try await store.finishStage(runID: runID, succeeded: problem == nil, exitCode: nil, log: problem.map { "GET \(url): \($0)" } ?? "GET \(url): ok")
-            if let problem { throw StageError.smokeFailed(environment: environment.name, url: url, reason: problem) }
+        if let url = environment.smokeURL { try await smokeCheck(job, environment: environment, url: url, stagePrefix: stagePrefix) }
+    }
+
+    /// GETs `url` until it answers 2xx, up to the environment's attempts (a Service may take a few seconds
+    /// to route to new pods), each with its timeout; the stage log has every attempt.
+    func smokeCheck(_ job: JobRecord, environment: DeployerConfiguration.Environment, url: String, stagePrefix: String) async throws {
+        if stop.isRequested { throw ShellError.shuttingDown }
+        let runID = try await store.startStage(jobID: job.id, name: "\(stagePrefix) smoke \(environment.name)", environment: environment.name)
+        let started = ContinuousClock.now
+        let attempts = environment.smokeAttempts ?? Limits.smokeAttempts
+        let timeout = environment.smokeTimeoutSeconds ?? Limits.smokeTimeoutSeconds
+        var log: [String] = []
+        var problem: String?
+        for attempt in 1...attempts {
+            problem = await smoke.check(url: url, timeout: timeout)
+            log.append("GET \(url) (attempt \(attempt) of \(attempts)): \(problem ?? "ok")")
+            if problem == nil || attempt == attempts || stop.isRequested { break }
+            try? await Task.sleep(for: environment.smokeIntervalSeconds.map { .milliseconds(Int64($0 * 1000)) } ?? Limits.smokeRetryInterval)
         }
+        let elapsed = ContinuousClock.now - started
+        metrics.recordStage("smoke", seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        try await store.finishStage(runID: runID, succeeded: problem == nil, exitCode: nil, log: log.joined(separator: "\n"))
+        if let problem { throw StageError.smokeFailed(environment: environment.name, url: url, reason: problem) }
     }
 
     /// `kubectl rollout status` for every deployment of the environment.
@@ -81,7 +99,8 @@ extension ReleasePipeline {
         let timeout = environment.rolloutTimeoutSeconds ?? Limits.defaultRolloutTimeoutSeconds
         for deployment in environment.deployments {
             try await stage(job, "\(stagePrefix) rollout \(environment.name)",
-                            ["kubectl", "rollout", "status", "deployment/\(deployment)", "--namespace", environment.namespace, "--timeout=\(Int(timeout))s"],
+                            ["kubectl", "rollout", "status", "deployment/\(deployment)", "--namespace", environment.namespace,
+                             "--timeout=\(Int(timeout))s"] + environment.kubectlContext,
                             timeout: timeout + 30, environment: environment.name)
         }
     }

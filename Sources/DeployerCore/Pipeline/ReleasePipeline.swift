@@ -142,7 +142,7 @@ public struct ReleasePipeline: Sendable {
         let directory = checkout(job.id)
         for image in configuration.images {
             let versionTag = "\(image.repository):\(job.tag)"
-            var argv = ["docker", "build", "--file", image.dockerfile, "--tag", versionTag, "--tag", "\(image.repository):\(commit.prefix(12))",
+            var argv = ["docker", "build"] + configuration.dockerBuildFlags + (image.buildFlags ?? []) + ["--file", image.dockerfile, "--tag", versionTag, "--tag", "\(image.repository):\(commit.prefix(12))",
                         "--label", "org.opencontainers.image.version=\(job.tag)", "--label", "org.opencontainers.image.revision=\(commit)"]
             for (key, value) in (image.buildArgs ?? [:]).sorted(by: { $0.key < $1.key }) {
                 argv += ["--build-arg", "\(key)=\(ReleasePipeline.substitute(value, pinned: pinned, tag: job.tag, commit: commit))"]

@@ -39,15 +39,17 @@ public struct WebhookPolicy: Sendable {
         tagPattern.matches(tag)
     }
 
-    /// Whether `tag` is a name git itself would accept for a tag, and harmless as one argv element: no
-    /// control characters or spaces, none of `~^:?*[\`, no `..` or `@{`, no leading `-` or `.`, no
+    /// Whether `tag` is a name git itself would accept for a tag, and harmless as one argv element: printable
+    /// ASCII, no spaces, none of `~^:?*[\`, no `..` or `@{`, no leading `-` or `.`, no
     /// trailing `.`, `/` or `.lock`. Checked whatever the configured pattern allows.
     public static func isSafeRefName(_ tag: String) -> Bool {
         guard !tag.isEmpty, tag.utf8.count <= Limits.maxTagBytes, !tag.hasPrefix("-"), !tag.hasPrefix("."), !tag.hasPrefix("/"),
               !tag.hasSuffix("."), !tag.hasSuffix("/"), !tag.hasSuffix(".lock"),
               !tag.contains(".."), !tag.contains("@{"), !tag.contains("//"), tag != "@" else { return false }
+        // Printable ASCII only: git allows more, but a release tag needs no other script, and look-alike
+        // digits or letters (`v١.٠.٠`) would pass a pattern a reader takes for ASCII.
         return tag.unicodeScalars.allSatisfy { scalar in
-            scalar.value > 0x20 && scalar.value != 0x7F && !"~^:?*[\\".unicodeScalars.contains(scalar)
+            scalar.value > 0x20 && scalar.value < 0x7F && !"~^:?*[\\".unicodeScalars.contains(scalar)
         }
     }
 }
