@@ -7,6 +7,7 @@ struct DeployerCommand: AsyncParsableCommand {
         commandName: "deployer",
         abstract: "Receive HMAC-signed git tag webhooks and release them through tests, images and Kubernetes.",
         version: "0.1.0",
-        subcommands: [ServeCommand.self, DeployCommand.self, RollbackCommand.self, HistoryCommand.self, SignCommand.self]
+        subcommands: [ServeCommand.self, DeployCommand.self, RetryCommand.self, RollbackCommand.self, UnblockCommand.self, HistoryCommand.self,
+                      SignCommand.self]
     )
 }

@@ -7,7 +7,8 @@ import Observability
 struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
-        abstract: "Roll ENV back to the release before the current one and mark the current version bad.")
+        abstract: "Roll ENV back to the release before the current one and mark the current version bad.",
+        discussion: "Works while `deployer serve` runs: the rollback is queued and its worker runs it; this waits for the outcome.")
 
     @Option(help: "Configuration file (JSON; see README).")
     var config: String
@@ -20,22 +21,18 @@ struct RollbackCommand: AsyncParsableCommand {
 
     func run() async throws {
         JSONLogHandler.bootstrap()
-        let configuration = try DeployerConfiguration.load(path: config)
-        guard configuration.environments.contains(where: { $0.name == environment }) else {
-            throw ValidationError("no environment '\(environment)'; configured: \(configuration.environments.map(\.name).joined(separator: ", ")).")
+        let context = try OperatorContext(config: config)
+        guard context.configuration.environments.contains(where: { $0.name == environment }) else {
+            throw ValidationError("no environment '\(environment)'; configured: \(context.configuration.environments.map(\.name).joined(separator: ", ")).")
         }
-        let store = try DeploymentStore(path: configuration.statePath)
-        let lock = try WorkerLock(statePath: configuration.statePath)
-        guard lock.tryAcquire() else {
-            throw ValidationError("a deployer is releasing from \(configuration.statePath); stop it or wait, so two rollouts never interleave.")
-        }
-        let pipeline = ReleasePipeline(configuration: configuration, store: store, runner: ProcessCommandRunner(), logger: Logger(label: "deployer"))
-        do {
-            let restored = try await pipeline.rollBack(environment: environment, reason: reason)
-            print("\(environment) runs \(restored.tag) again.")
-        } catch let error as StageError {
-            print("rollback of \(environment) failed: \(error)")
+        // Queued like a release: a running `deployer serve` runs it between releases, so an emergency
+        // rollback never needs the receiver stopped; with none running, this runs it.
+        let id = try await context.store.queueRollback(repository: try context.repository(nil), environment: environment, reason: reason)
+        let job = try await context.finish(id)
+        guard job?.status == "succeeded" else {
+            print("rollback of \(environment) failed: \(job?.error ?? job?.status ?? "unknown")")
             throw ExitCode(1)
         }
+        print("\(job?.error ?? "\(environment) rolled back").")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 
 /// Reading and validating the configuration: every problem names its field and what to do.
 extension DeployerConfiguration {
@@ -23,6 +24,11 @@ extension DeployerConfiguration {
         }
         if let state = environment["DEPLOYER_STATE_PATH"] { configuration.statePath = state }
         try configuration.readSecrets()
+        if let file = configuration.adminTokenFile {
+            do { configuration.adminToken = try BearerToken(file: file) } catch {
+                throw ConfigurationError.invalid(path: path, field: "admin_token_file", reason: "\(error)")
+            }
+        }
         try configuration.validate(path: path)
         return configuration
     }

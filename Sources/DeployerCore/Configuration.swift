@@ -139,8 +139,13 @@ public struct DeployerConfiguration: Sendable, Equatable {
     public var dockerBuildFlags: [String] = []
     public var environments: [Environment] = []
 
+    /// The file holding the bearer token of the admin API (`/api/*`); without it the API is read-only.
+    public var adminTokenFile: String?
+
     /// The secrets read from `secretFiles` (never logged).
     public var secrets: [[UInt8]] = []
+    /// The token read from `adminTokenFile`.
+    public var adminToken: BearerToken?
 
     public init(repositories: [String], remote: String, secretFiles: [String]) {
         self.repositories = repositories
@@ -154,7 +159,7 @@ extension DeployerConfiguration: Codable {
         case host, port, repositories, remote, stages, images, environments
         case secretFiles = "secret_files", tagPattern = "tag_pattern", statePath = "state_path"
         case workDirectory = "work_directory", maxBodyBytes = "max_body_bytes", readTimeoutSeconds = "read_timeout_seconds"
-        case stopTimeoutSeconds = "stop_timeout_seconds", dockerBuildFlags = "docker_build_flags"
+        case stopTimeoutSeconds = "stop_timeout_seconds", dockerBuildFlags = "docker_build_flags", adminTokenFile = "admin_token_file"
     }
 
     public init(from decoder: Decoder) throws {
@@ -176,6 +181,7 @@ extension DeployerConfiguration: Codable {
         images = try container.decodeIfPresent([Image].self, forKey: .images) ?? []
         environments = try container.decodeIfPresent([Environment].self, forKey: .environments) ?? []
         dockerBuildFlags = try container.decodeIfPresent([String].self, forKey: .dockerBuildFlags) ?? []
+        adminTokenFile = try container.decodeIfPresent(String.self, forKey: .adminTokenFile)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -195,6 +201,7 @@ extension DeployerConfiguration: Codable {
         try container.encode(images, forKey: .images)
         try container.encode(environments, forKey: .environments)
         try container.encode(dockerBuildFlags, forKey: .dockerBuildFlags)
+        try container.encodeIfPresent(adminTokenFile, forKey: .adminTokenFile)
     }
 }
 

@@ -14,6 +14,8 @@ final class DeployerHarness: @unchecked Sendable {
     let configPath: String
     let port: Int
     let secret = "e2e-secret-\(UUID().uuidString)"
+    /// The admin API's Authorization header, when the harness set a token.
+    private(set) var adminHeaders: [String: String] = [:]
     private var process: Process?
 
     /// The built `deployer` binary (SwiftPM builds every product before the tests run).
@@ -33,7 +35,8 @@ final class DeployerHarness: @unchecked Sendable {
     ///   `registry`; nil puts the recording fake on PATH instead.
     /// - Parameter smoke: whether environments smoke-check the deployer's own /healthz (off for tests
     ///   that release from the command line with no server running).
-    init(realDocker: (client: String, registry: String)? = nil, smoke: Bool = true, readTimeoutSeconds: Double? = nil) throws {
+    init(realDocker: (client: String, registry: String)? = nil, smoke: Bool = true, readTimeoutSeconds: Double? = nil,
+         adminToken: String? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("deployer-e2e-\(UUID().uuidString)")
         source = root.appendingPathComponent("source")
         remote = root.appendingPathComponent("remote.git")
@@ -71,6 +74,12 @@ final class DeployerHarness: @unchecked Sendable {
         ]
         var document = config
         if let readTimeoutSeconds { document["read_timeout_seconds"] = readTimeoutSeconds }
+        if let adminToken {
+            let file = root.appendingPathComponent("admin-token")
+            try adminToken.write(to: file, atomically: true, encoding: .utf8)
+            document["admin_token_file"] = file.path
+            adminHeaders = ["Authorization": "Bearer \(adminToken)"]
+        }
         if !smoke, let environments = config["environments"] as? [[String: Any]] {
             document["environments"] = environments.map { $0.filter { $0.key != "smoke_url" } }
         }
@@ -244,8 +253,8 @@ final class DeployerHarness: @unchecked Sendable {
     }
 
     /// The job as `GET /api/deployments/{id}` shows it.
-    func deployment(_ id: Int) async throws -> [String: Any] {
-        let (_, text) = try await request("GET", "/api/deployments/\(id)")
+    func deployment(_ id: Int, headers: [String: String]? = nil) async throws -> [String: Any] {
+        let (_, text) = try await request("GET", "/api/deployments/\(id)", headers: headers ?? adminHeaders)
         return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
 

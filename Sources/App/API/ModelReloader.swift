@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPServing
 import IntentML
 import Logging
 
@@ -46,34 +47,17 @@ actor ModelReloader {
     }
 }
 
-/// Who may call the admin routes: a bearer token from a file, compared without leaking its length or
-/// content through timing (both sides are hashed first).
+/// Who may call the admin routes: the bearer token of `--admin-token-file` (`BearerToken`).
 struct AdminToken: Sendable {
-    private let digest: [UInt8]
+    private let token: BearerToken
 
-    /// Reads the token from `path` (a trailing newline is not part of it); an empty file is refused.
+    /// Reads the token from `path`; an unreadable file or a token under 16 characters is refused.
     init(file path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("--admin-token-file \(path) cannot be read.")
+        do { token = try BearerToken(file: path) } catch {
+            throw ValidationError("--admin-token-file: \(error).")
         }
-        var bytes = [UInt8](data)
-        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
-        guard bytes.count >= 16 else { throw ValidationError("--admin-token-file \(path) must hold a token of at least 16 characters.") }
-        digest = SHA256.digest(of: bytes)
     }
 
-    /// Whether `header` is `Bearer <the token>`; the scheme's case does not matter (RFC 9110 11.1), nor
-    /// how many spaces follow it.
-    func accepts(authorization header: String?) -> Bool {
-        guard let header else { return false }
-        let bytes = Array(header.utf8)
-        let scheme = Array("bearer".utf8)
-        guard bytes.count > scheme.count, bytes.prefix(scheme.count).map({ $0 | 0x20 }) == scheme,
-              bytes[scheme.count] == UInt8(ascii: " ") else { return false }
-        let credentials = bytes.dropFirst(scheme.count).drop { $0 == UInt8(ascii: " ") }
-        let offered = SHA256.digest(of: Array(credentials))
-        var difference: UInt8 = 0
-        for (left, right) in zip(offered, digest) { difference |= left ^ right }
-        return difference == 0 && offered.count == digest.count
-    }
+    /// Whether `header` is `Bearer <the token>`, the scheme in any case.
+    func accepts(authorization header: String?) -> Bool { token.accepts(authorization: header) }
 }

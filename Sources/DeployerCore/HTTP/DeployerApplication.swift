@@ -63,14 +63,25 @@ public func buildDeployerRouter(
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(finishedJobs: finished))))
     }
+    let admin = AdminEndpoint(configuration: configuration, store: store, onQueued: onQueued)
+    router.post("/api/retry") { request, _ in try await admin.retry(request) }
+    router.post("/api/unblock") { request, _ in try await admin.unblock(request) }
+    router.post("/api/rollback") { request, _ in try await admin.rollback(request) }
+    router.get("/api/blocked") { request, _ in
+        if let refusal = admin.refusal(request, action: false) { return refusal }
+        let blocked = try await store.blockedVersions().map { ["repository": $0.repository, "tag": $0.tag, "reason": $0.reason] }
+        return try JSONResponse.make(.ok, ["blocked": blocked])
+    }
     router.get("/api/deployments") { request, _ in
+        if let refusal = admin.refusal(request, action: false) { return refusal }
         let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? Limits.defaultHistoryLimit
         guard (1...1000).contains(limit) else {
             return JSONResponse.error(.badRequest, code: "invalid_limit", message: "limit must be in 1...1000")
         }
         return try JSONResponse.make(.ok, DeploymentList(deployments: try await store.jobs(limit: limit)))
     }
-    router.get("/api/deployments/{id}") { _, context in
+    router.get("/api/deployments/{id}") { request, context in
+        if let refusal = admin.refusal(request, action: false) { return refusal }
         guard let id = context.parameters.get("id", as: Int64.self) else {
             return JSONResponse.error(.badRequest, code: "invalid_id", message: "the deployment id must be a number")
         }

@@ -1,0 +1,49 @@
+import Foundation
+
+/// A bearer token read from a file, and the check of an `Authorization` header against it, for the
+/// admin routes of both servers.
+///
+/// The comparison takes the same time whatever the offered token holds: it runs over the whole expected
+/// token and folds a length mismatch into the result, so timing tells nothing of the content.
+public struct BearerToken: Sendable, Equatable {
+    /// Shortest token accepted: 16 characters leave an online guess no chance.
+    public static let minimumLength = 16
+    private let token: [UInt8]
+
+    /// Why a token file cannot be used.
+    public enum Problem: Error, CustomStringConvertible, Equatable {
+        case unreadable(String)
+        case tooShort(String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let path): return "the token file \(path) cannot be read"
+            case .tooShort(let path): return "the token file \(path) must hold a token of at least \(BearerToken.minimumLength) characters"
+            }
+        }
+    }
+
+    /// Reads the token from `path`; a trailing newline is not part of it.
+    public init(file path: String) throws(Problem) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
+        var bytes = [UInt8](data)
+        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+        guard bytes.count >= Self.minimumLength, bytes.contains(where: { $0 > 0x20 }) else { throw .tooShort(path) }
+        token = bytes
+    }
+
+    /// Whether `header` is `Bearer <the token>`: the scheme in any case (RFC 9110 11.1), one or more spaces.
+    public func accepts(authorization header: String?) -> Bool {
+        guard let header else { return false }
+        let bytes = Array(header.utf8)
+        let scheme = Array("bearer".utf8)
+        guard bytes.count > scheme.count, zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 }),
+              bytes[scheme.count] == UInt8(ascii: " ") else { return false }
+        let offered = Array(bytes.dropFirst(scheme.count).drop { $0 == UInt8(ascii: " ") })
+        var difference: UInt8 = offered.count == token.count ? 0 : 1
+        for index in token.indices {
+            difference |= token[index] ^ (index < offered.count ? offered[index] : 0)
+        }
+        return difference == 0
+    }
+}
