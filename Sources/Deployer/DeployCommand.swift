@@ -57,10 +57,12 @@ struct DeployCommand: AsyncParsableCommand {
             return
         }
         let logger = Logger(label: "deployer")
-        let pipeline = ReleasePipeline(configuration: configuration, store: store, runner: ProcessCommandRunner(), logger: logger)
+        let forge = configuration.forgeReporter(logger: logger)
+        let pipeline = ReleasePipeline(configuration: configuration, store: store, runner: ProcessCommandRunner(), forge: forge, logger: logger)
         let worker = ReleaseWorker(pipeline: pipeline, store: store, logger: logger)
         try await worker.recoverInterruptedJobs()
         await worker.drain()
+        await forge?.finish()
         let status = try await store.job(id: jobID)?.job
         print("job \(jobID) \(tag): \(status?.status ?? "unknown")\(status?.error.map { " (\($0))" } ?? "")")
         guard status?.status == DeploymentStore.JobStatus.succeeded.rawValue else { throw ExitCode(1) }

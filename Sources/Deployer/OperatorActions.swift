@@ -30,10 +30,12 @@ struct OperatorContext {
         let lock = try WorkerLock(statePath: configuration.statePath)
         if lock.tryAcquire() {
             let logger = Logger(label: "deployer")
-            let pipeline = ReleasePipeline(configuration: configuration, store: store, runner: ProcessCommandRunner(), logger: logger)
+            let forge = configuration.forgeReporter(logger: logger)
+            let pipeline = ReleasePipeline(configuration: configuration, store: store, runner: ProcessCommandRunner(), forge: forge, logger: logger)
             let worker = ReleaseWorker(pipeline: pipeline, store: store, logger: logger)
             try await worker.recoverInterruptedJobs()
             await worker.drain()
+            await forge?.finish()
         } else {
             print("job \(id) is queued; the running deployer runs it (waiting for it to end)")
             while let job = try await store.job(id: id)?.job, job.status == "queued" || job.status == "running" {

@@ -36,7 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let metrics = DeployerMetrics()
         let runner = ProcessCommandRunner()
-        let pipeline = ReleasePipeline(configuration: configuration, store: store, runner: runner, metrics: metrics, logger: logger)
+        let forge = configuration.forgeReporter(logger: logger)
+        let pipeline = ReleasePipeline(configuration: configuration, store: store, runner: runner, metrics: metrics, forge: forge, logger: logger)
         let worker = ReleaseWorker(pipeline: pipeline, store: store, logger: logger)
         let application = try buildDeployerApplication(
             configuration: configuration, store: store, logger: logger, metrics: metrics, onQueued: { _ in worker.notify() })
@@ -53,6 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         defer { runner.shutDown() }
         try await group.run()
+        // The statuses already queued reach the forge before the process ends.
+        await forge?.finish()
         logger.info("deployer stopped")
     }
 }

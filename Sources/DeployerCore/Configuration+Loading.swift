@@ -29,6 +29,16 @@ extension DeployerConfiguration {
                 throw ConfigurationError.invalid(path: path, field: "admin_token_file", reason: "\(error)")
             }
         }
+        if let forge = configuration.forge {
+            guard let data = FileManager.default.contents(atPath: forge.tokenFile),
+                  let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+                throw ConfigurationError.invalid(path: path, field: "forge.token_file", reason: "'\(forge.tokenFile)' cannot be read or is empty")
+            }
+            guard URL(string: forge.apiURL)?.scheme?.hasPrefix("http") == true else {
+                throw ConfigurationError.invalid(path: path, field: "forge.api_url", reason: "'\(forge.apiURL)' is not an http(s) URL")
+            }
+            configuration.forgeToken = token
+        }
         try configuration.validate(path: path)
         return configuration
     }

@@ -60,6 +60,36 @@ public struct DeployerConfiguration: Sendable, Equatable {
         }
     }
 
+    /// Where release progress is reported: commit statuses through the forge's API.
+    public struct Forge: Codable, Sendable, Equatable {
+        public var kind: HTTPForgeNotifier.Kind
+        /// The API root: `https://api.github.com`, `https://gitea.example.com/api/v1`, `https://gitlab.com/api/v4`.
+        public var apiURL: String
+        /// A file holding the API token (a GitHub token with `repo:status`, a GitLab token with `api`).
+        public var tokenFile: String
+        /// The link each status carries (this deployer's /api/deployments, a dashboard).
+        public var targetURL: String?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case kind, apiURL = "api_url", tokenFile = "token_file", targetURL = "target_url"
+        }
+
+        public init(kind: HTTPForgeNotifier.Kind, apiURL: String, tokenFile: String, targetURL: String? = nil) {
+            self.kind = kind
+            self.apiURL = apiURL
+            self.tokenFile = tokenFile
+            self.targetURL = targetURL
+        }
+
+        public init(from decoder: Decoder) throws {
+            try refuseUnknownFields(decoder, CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try container.decode(HTTPForgeNotifier.Kind.self, forKey: .kind)
+            apiURL = try container.decode(String.self, forKey: .apiURL)
+            tokenFile = try container.decode(String.self, forKey: .tokenFile)
+            targetURL = try container.decodeIfPresent(String.self, forKey: .targetURL)
+        }
+    }
+
     /// A Kubernetes environment the release rolls through, in order.
     public struct Environment: Codable, Sendable, Equatable {
         public var name: String
@@ -139,6 +169,11 @@ public struct DeployerConfiguration: Sendable, Equatable {
     public var dockerBuildFlags: [String] = []
     public var environments: [Environment] = []
 
+    /// Commit statuses back to the forge, when set.
+    public var forge: Forge?
+    /// The forge token read from `forge.token_file` (never logged).
+    public var forgeToken: String?
+
     /// The file holding the bearer token of the admin API (`/api/*`); without it the API is read-only.
     public var adminTokenFile: String?
 
@@ -159,7 +194,7 @@ extension DeployerConfiguration: Codable {
         case host, port, repositories, remote, stages, images, environments
         case secretFiles = "secret_files", tagPattern = "tag_pattern", statePath = "state_path"
         case workDirectory = "work_directory", maxBodyBytes = "max_body_bytes", readTimeoutSeconds = "read_timeout_seconds"
-        case stopTimeoutSeconds = "stop_timeout_seconds", dockerBuildFlags = "docker_build_flags", adminTokenFile = "admin_token_file"
+        case stopTimeoutSeconds = "stop_timeout_seconds", dockerBuildFlags = "docker_build_flags", adminTokenFile = "admin_token_file", forge
     }
 
     public init(from decoder: Decoder) throws {
@@ -182,6 +217,7 @@ extension DeployerConfiguration: Codable {
         environments = try container.decodeIfPresent([Environment].self, forKey: .environments) ?? []
         dockerBuildFlags = try container.decodeIfPresent([String].self, forKey: .dockerBuildFlags) ?? []
         adminTokenFile = try container.decodeIfPresent(String.self, forKey: .adminTokenFile)
+        forge = try container.decodeIfPresent(Forge.self, forKey: .forge)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -202,6 +238,7 @@ extension DeployerConfiguration: Codable {
         try container.encode(environments, forKey: .environments)
         try container.encode(dockerBuildFlags, forKey: .dockerBuildFlags)
         try container.encodeIfPresent(adminTokenFile, forKey: .adminTokenFile)
+        try container.encodeIfPresent(forge, forKey: .forge)
     }
 }
 

@@ -17,6 +17,8 @@ public enum Limits {
     /// Shortest webhook secret accepted: GitHub recommends a long random string; 16 bytes is 128 bits
     /// at best, and a 5-byte secret can be guessed offline from one signed delivery.
     public static let minSecretBytes = 16
+    /// One commit-status request to the forge: its API answers in well under a second.
+    public static let forgeTimeoutSeconds: Double = 10
     /// Default `kubectl rollout status --timeout`.
     public static let defaultRolloutTimeoutSeconds: Double = 300
     /// Deployments listed by `GET /api/deployments` when no limit is given.

@@ -72,7 +72,8 @@ struct PipelineHarness {
     let pipeline: ReleasePipeline
     let worker: ReleaseWorker
 
-    init(remote: String = "/srv/git/intentops.git", secrets: [[UInt8]] = [], configuration custom: DeployerConfiguration? = nil) throws {
+    init(remote: String = "/srv/git/intentops.git", secrets: [[UInt8]] = [], configuration custom: DeployerConfiguration? = nil,
+         forge: ForgeReporter? = nil) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deployer-pipeline-\(UUID().uuidString)").path
         var configuration = DeployerConfiguration(repositories: ["acme/intentops"], remote: remote, secretFiles: [])
         configuration.secrets = secrets
@@ -103,7 +104,7 @@ struct PipelineHarness {
         let world = self.world
         runner = RecordingCommandRunner { world.respond($0) }
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        pipeline = ReleasePipeline(configuration: configuration, store: store, runner: runner, smoke: smoke, logger: logger)
+        pipeline = ReleasePipeline(configuration: configuration, store: store, runner: runner, smoke: smoke, forge: forge, logger: logger)
         worker = ReleaseWorker(pipeline: pipeline, store: store, logger: logger)
     }
 

@@ -91,6 +91,8 @@ extension ReleasePipeline {
         let elapsed = ContinuousClock.now - started
         metrics.recordStage("smoke", seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         try await store.finishStage(runID: runID, succeeded: problem == nil, exitCode: nil, log: log.joined(separator: "\n"))
+        await report(job, problem == nil ? .success : .failure, context: Self.context(ofStage: "\(stagePrefix) smoke \(environment.name)"),
+                     problem.map { "smoke check failed: \($0)" } ?? "smoke check passed")
         if let problem { throw StageError.smokeFailed(environment: environment.name, url: url, reason: problem) }
     }
 

@@ -3,12 +3,13 @@ import Foundation
 /// Running one command as a recorded stage.
 extension ReleasePipeline {
     /// Runs `argv` as stage `name` of `job`, recording it; throws `StageError.commandFailed` (or what
-    /// `failure` makes of the result) when it does not succeed.
+    /// `failure` makes of the result) when it does not succeed. `reported`: its outcome goes to the forge
+    /// (not for the stages before the tag is resolved to the commit the statuses are posted on).
     @discardableResult
     func stage(
         _ job: JobRecord, _ name: String, _ argv: [String], directory: String? = nil,
         timeout: Double = Limits.defaultStageTimeoutSeconds, environment: String? = nil,
-        failure: ((CommandResult) -> StageError)? = nil
+        failure: ((CommandResult) -> StageError)? = nil, reported: Bool = true
     ) async throws -> CommandResult {
         // A graceful stop lets the stage under way finish and starts no other.
         if stop.isRequested { throw ShellError.shuttingDown }
@@ -25,10 +26,15 @@ extension ReleasePipeline {
             throw ShellError.shuttingDown
         } catch {
             try await store.finishStage(runID: runID, succeeded: false, exitCode: nil, log: "\(error)")
+            if reported { await report(job, .failure, context: Self.context(ofStage: name), "\(name) could not start") }
             throw StageError.commandFailed(stage: name, command: command.displayString, exitCode: nil, timedOut: false)
         }
         metrics.recordStage(name, seconds: result.duration)
         try await store.finishStage(runID: runID, succeeded: result.succeeded, exitCode: result.exitCode, log: result.output)
+        if reported {
+            await report(job, result.succeeded ? .success : .failure, context: Self.context(ofStage: name),
+                         result.succeeded ? "\(name) passed" : "\(name) failed" + (result.timedOut ? " (timed out)" : ""))
+        }
         guard result.succeeded else {
             throw failure?(result) ?? StageError.commandFailed(stage: name, command: command.displayString, exitCode: result.exitCode, timedOut: result.timedOut)
         }
@@ -39,6 +45,7 @@ extension ReleasePipeline {
     /// (`https://user:token@host/repo.git`), which git may print.
     var redactions: [String] {
         var values = configuration.secrets.map { String(decoding: $0, as: UTF8.self) }
+        if let token = configuration.forgeToken { values.append(token) }
         if let components = URLComponents(string: configuration.remote) {
             for password in [components.percentEncodedPassword, components.password] {
                 if let password, !password.isEmpty, !values.contains(password) { values.append(password) }

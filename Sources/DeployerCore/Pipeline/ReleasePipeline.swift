@@ -19,16 +19,30 @@ public struct ReleasePipeline: Sendable {
     let logger: Logger
     /// Asked by a graceful shutdown: the job under way stops after its current stage and resumes later.
     public let stop = StopSignal()
+    /// Where progress is reported (commit statuses), when a forge is configured.
+    let forge: ForgeReporter?
 
     public init(configuration: DeployerConfiguration, store: DeploymentStore, runner: any CommandRunner,
-                smoke: any SmokeChecker = HTTPSmokeChecker(), metrics: DeployerMetrics = DeployerMetrics(), logger: Logger) {
+                smoke: any SmokeChecker = HTTPSmokeChecker(), metrics: DeployerMetrics = DeployerMetrics(),
+                forge: ForgeReporter? = nil, logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.runner = runner
         self.smoke = smoke
         self.metrics = metrics
+        self.forge = forge
         self.logger = logger
     }
+
+    /// Reports a status of `job` on its commit (nothing before the tag was resolved to one).
+    func report(_ job: JobRecord, _ state: ForgeStatus.State, context: String, _ description: String) async {
+        guard let forge, let commit = try? await store.job(id: job.id)?.job.commit, !commit.isEmpty else { return }
+        forge.report(ForgeStatus(repository: job.repository, commit: commit, state: state, context: context, description: description))
+    }
+
+    /// The context of stage `name` (`intentops/deploy staging`).
+    static func context(ofStage name: String) -> String { "intentops/\(name)" }
+    static let releaseContext = "intentops/release"
 
     /// The local mirror of the configured remote.
     var mirror: String { "\(configuration.workDirectory)/mirror.git" }
@@ -69,6 +83,8 @@ public struct ReleasePipeline: Sendable {
             try await deployEverywhere(job, commit: commit, images: images, log: log)
             try await store.finishJob(jobID: job.id, status: .succeeded)
             log.info("release succeeded")
+            await report(job, .success, context: Self.releaseContext,
+                         "\(job.tag) released to \(configuration.environments.map(\.name).joined(separator: ", "))")
             return .succeeded
         } catch ShellError.shuttingDown {
             // A graceful stop: back in the queue, to resume from the stage it had reached, never rolled back
@@ -84,16 +100,19 @@ public struct ReleasePipeline: Sendable {
         } catch let error as ReleaseFailure {
             log.error("release failed", metadata: ["deploy.reason": "\(error.reason)"])
             try? await store.finishJob(jobID: job.id, status: error.status, error: error.reason.description)
+            await report(job, .failure, context: Self.releaseContext, "\(error.status.rawValue): \(error.reason.description)")
             return error.status
         } catch let error as StageError {
             let status: DeploymentStore.JobStatus
             if case .superseded = error { status = .superseded } else { status = .failed }
             log.error("release stopped", metadata: ["deploy.reason": "\(error)"])
             try? await store.finishJob(jobID: job.id, status: status, error: error.description)
+            await report(job, status == .superseded ? .error : .failure, context: Self.releaseContext, error.description)
             return status
         } catch {
             log.error("release failed", metadata: ["deploy.reason": "\(error)"])
             try? await store.finishJob(jobID: job.id, status: .failed, error: "\(error)")
+            await report(job, .failure, context: Self.releaseContext, "failed: \(error)")
             return .failed
         }
     }
@@ -110,22 +129,23 @@ public struct ReleasePipeline: Sendable {
     func fetch(_ job: JobRecord, runningTests: Bool = true) async throws -> String {
         try FileManager.default.createDirectory(atPath: "\(configuration.workDirectory)/jobs", withIntermediateDirectories: true)
         if FileManager.default.fileExists(atPath: mirror) {
-            try await stage(job, "fetch", ["git", "-C", mirror, "fetch", "--prune", "--prune-tags", "--force", "--quiet", "origin"])
+            try await stage(job, "fetch", ["git", "-C", mirror, "fetch", "--prune", "--prune-tags", "--force", "--quiet", "origin"], reported: false)
         } else {
-            try await stage(job, "fetch", ["git", "clone", "--mirror", "--quiet", "--", configuration.remote, mirror])
+            try await stage(job, "fetch", ["git", "clone", "--mirror", "--quiet", "--", configuration.remote, mirror], reported: false)
         }
         // The tag was validated by the webhook layer; `--end-of-options` and the refs/tags/ prefix keep
         // git from reading it as an option or another kind of ref all the same. An annotated tag resolves
         // to a tag object and, peeled, to its commit: a payload may name either.
         let notFound: (CommandResult) -> StageError = { _ in StageError.tagNotFound(tag: job.tag, remote: configuration.remote) }
         let object = try await stage(job, "resolve", ["git", "-C", mirror, "rev-parse", "--verify", "--quiet", "--end-of-options", "refs/tags/\(job.tag)"],
-                                     failure: notFound).output.trimmingCharacters(in: .whitespacesAndNewlines)
+                                     failure: notFound, reported: false).output.trimmingCharacters(in: .whitespacesAndNewlines)
         let commit = try await stage(job, "resolve", ["git", "-C", mirror, "rev-parse", "--verify", "--quiet", "--end-of-options", "refs/tags/\(job.tag)^{commit}"],
-                                     failure: notFound).output.trimmingCharacters(in: .whitespacesAndNewlines)
+                                     failure: notFound, reported: false).output.trimmingCharacters(in: .whitespacesAndNewlines)
         if let expected = job.commit, !expected.isEmpty, expected != commit, expected != object {
             throw StageError.tagMoved(tag: job.tag, expected: expected, found: commit)
         }
         try await store.setCommit(jobID: job.id, commit: commit)
+        await report(job, .pending, context: Self.releaseContext, "releasing \(job.tag) (attempt \(job.attempt))")
         let directory = checkout(job.id)
         try? FileManager.default.removeItem(atPath: directory)
         try await stage(job, "checkout", ["git", "clone", "--quiet", "--no-checkout", "--", mirror, directory])
