@@ -86,6 +86,16 @@ final class DeployerHarness: @unchecked Sendable {
         try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: configPath))
     }
 
+    /// Sets `field` of environment `name` in the configuration file.
+    func setEnvironmentField(_ field: String, _ value: Any, in name: String) throws {
+        let url = URL(fileURLWithPath: configPath)
+        var document = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
+        var environments = document["environments"] as? [[String: Any]] ?? []
+        for index in environments.indices where environments[index]["name"] as? String == name { environments[index][field] = value }
+        document["environments"] = environments
+        try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted]).write(to: url)
+    }
+
     deinit {
         if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
         // Let any held fake step go.
