@@ -64,7 +64,7 @@ struct EvaluationMetricsTests {
         #expect(EvaluationFixtures.close(report.microF1, 0.6))
     }
 
-    @Test("<unknown> predictions get their own last column and count in the macro average with precision 0")
+    @Test("<unknown> predictions get their own last column; on data without gold <unknown> rows they stay out of the macro average")
     func unknownColumn() throws {
         let examples = EvaluationFixtures.examples(2, gold: "B", predicted: "B")
             + EvaluationFixtures.examples(1, gold: "A", predicted: "A")
@@ -75,8 +75,13 @@ struct EvaluationMetricsTests {
         #expect(report.predictedUnknown == 1)
         let unknown = try #require(EvaluationFixtures.row(report, LabelSet.unknownLabel))
         #expect(unknown.support == 0 && unknown.precision == 0 && unknown.f1 == 0)
-        // A: P 1, R 0.5, F1 2/3; B: P 1, R 1, F1 1; <unknown>: 0 -> macro F1 = (2/3 + 1 + 0) / 3 = 5/9.
-        #expect(EvaluationFixtures.close(report.macroF1, 5.0 / 9))
+        // A: P 1, R 0.5, F1 2/3; B: P 1, R 1, F1 1. No gold <unknown> row: closed-set data, so macro F1 =
+        // (2/3 + 1) / 2 = 5/6 (a rejection is an error of A, not a class of its own with F1 0).
+        #expect(EvaluationFixtures.close(report.macroF1, 5.0 / 6))
+        // With a gold <unknown> row, <unknown> is a class of the average: (2/3 + 1 + 0) / 3 = 5/9 plus its row.
+        let open = Evaluator.evaluate(classNames: ["A", "B"], examples: examples + [EvaluationFixtures.example(gold: LabelSet.unknownLabel, predicted: "B")])
+        #expect(open.perIntent.map(\.label).contains(LabelSet.unknownLabel))
+        #expect(open.macroF1 < report.macroF1)
         // Weighted by support (A 2, B 2, <unknown> 0): (2*(2/3) + 2*1) / 4 = 5/6.
         #expect(EvaluationFixtures.close(report.weightedF1, 5.0 / 6))
     }

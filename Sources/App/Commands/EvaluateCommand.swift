@@ -57,7 +57,8 @@ struct EvaluateCommand: AsyncParsableCommand {
             oodConfidences = classifier.confidences(texts)
         }
         let result = Evaluator.evaluate(
-            classNames: classifier.labels.classes, examples: classifier.scoredExamples(examples), oodConfidences: oodConfidences)
+            classNames: classifier.labels.classes, examples: classifier.scoredExamples(examples), oodConfidences: oodConfidences,
+            threshold: classifier.unknownThreshold)
 
         switch format {
         case .text: print(result.renderText())

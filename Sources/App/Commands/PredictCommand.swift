@@ -39,8 +39,11 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(help: "How many alternative intents to list per row.")
     var topK = 1
 
-    @Option(help: "Prediction threads (default: all cores).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: ArgumentHelp("Prediction threads (default: all cores).", valueName: "threads"))
+    var threads: Int?
+
+    /// `--threads`, or every core.
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: "Override the model's <unknown> threshold (0...1).")
     var threshold: Float?
@@ -49,7 +52,7 @@ struct PredictCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard topK >= 1 && topK <= 100 else { throw ValidationError("--top-k must be in 1...100, got \(topK).") }
-        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be in 1...256, got \(threads).") }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be in 1...256, got \(threads).") }
         if let threshold, !(threshold >= 0 && threshold <= 1) { throw ValidationError("--threshold must be in 0...1.") }
         guard shardCount >= 1 else { throw ValidationError("--shard-count must be at least 1, got \(shardCount).") }
         guard (0..<shardCount).contains(shardIndex) else {
@@ -60,7 +63,7 @@ struct PredictCommand: AsyncParsableCommand {
     func run() async throws {
         var classifier = try ModelBundle.load(from: model).classifier
         if let threshold { classifier.unknownThreshold = threshold }
-        let predictor = BatchPredictor(classifier: classifier, formatter: PredictionFormatter(format: format), topK: topK, threads: threads)
+        let predictor = BatchPredictor(classifier: classifier, formatter: PredictionFormatter(format: format), topK: topK, threads: threadCount)
         var isDirectory: ObjCBool = false
         if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
             try predictDirectory(predictor: predictor)

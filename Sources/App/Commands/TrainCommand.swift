@@ -55,7 +55,19 @@ struct TrainCommand: AsyncParsableCommand {
         let source = try inputs.load(options: dataOptions)
         let progress = TerminalProgress(quiet: quiet)
         let epochLog = EpochLog()
-        let pipeline = TrainingPipeline(model: hyperparameters, seed: seed, threads: threads)
+        let rule = inputs.calibrationRule
+        let hasOutOfDomain = source.train.contains { $0.labels.isUnknown } || (source.validation ?? []).contains { $0.labels.isUnknown }
+        if rule.needsOutOfDomain, !hasOutOfDomain {
+            throw ValidationError("--calibration \(rule) needs out-of-domain sentences: pass --ood FILE, or --unknown-label NAME for the dataset's own out-of-scope label.")
+        }
+        if let validation = source.validation {
+            let unseen = TrainingPipeline.unseenValidationLabels(train: source.train, validation: validation)
+            if !unseen.isEmpty {
+                let listed = unseen.sorted { $0.key < $1.key }.prefix(10).map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+                printError("warning: --valid has \(unseen.values.reduce(0, +)) examples of labels --data never has, which the model cannot answer: \(listed)")
+            }
+        }
+        let pipeline = TrainingPipeline(model: hyperparameters, seed: seed, threads: threads, calibration: rule)
         let outcome = try pipeline.run(train: source.train, validation: source.validation) { step in
             epochLog.record(step)
             progress.update(fraction: step.fraction, label: "epoch \(step.epoch)/\(step.epochs) loss \(String(format: "%.4f", step.loss))")

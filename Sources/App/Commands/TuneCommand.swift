@@ -81,7 +81,7 @@ struct TuneCommand: AsyncParsableCommand {
         let settings = try base.overriding(best.values)
         let epochLog = EpochLog()
         let threads = modelKind == ModelManifest.ngramKind ? 1 : 2
-        let outcome = try TrainingPipeline(model: settings, seed: seed, threads: threads)
+        let outcome = try TrainingPipeline(model: settings, seed: seed, threads: threads, calibration: inputs.calibrationRule)
             .run(train: source.train, validation: source.validation) { epochLog.record($0) }
         var metrics: [String: Double] = ["tuning_seconds": (searchSeconds * 1000).rounded() / 1000, "tuning_trials": Double(studied.count)]
         if let accuracy = best.rungs.last?.validationAccuracy { metrics["tuning_best_validation_accuracy"] = accuracy }

@@ -15,7 +15,19 @@ struct TrainingInputOptions: ParsableArguments {
     @Option(help: "Model kind: ngram (fastText-class, the default: trains in seconds, predicts in microseconds), lstm-attention (bidirectional LSTM with self-attention) or ensemble (both, probabilities averaged: the most accurate, at the LSTM's cost).")
     var modelKind = ModelManifest.ngramKind
 
+    @Option(help: ArgumentHelp(
+        "How the <unknown> threshold is chosen: auto, keep-rate, max-accuracy, ood-recall=X or none.",
+        discussion: "auto (default): with out-of-domain data (--ood, or <unknown> rows), keep-rate lowered to max-accuracy; without, no threshold (closed-set data has nothing to reject). keep-rate keeps calibration_keep_rate of the correct in-domain validation sentences; max-accuracy maximises accuracy over in- and out-of-domain validation; ood-recall=X rejects at least X of the out-of-domain validation sentences; none never rejects. unknown_threshold in --config fixes the threshold instead.",
+        valueName: "rule"))
+    var calibration = "auto"
+
+    /// The parsed `--calibration` (validated).
+    var calibrationRule: CalibrationRule { CalibrationRule(calibration) ?? .auto }
+
     func validate() throws {
+        guard CalibrationRule(calibration) != nil else {
+            throw ValidationError("--calibration must be auto, keep-rate, max-accuracy, ood-recall=X (0 < X <= 1) or none, got '\(calibration)'.")
+        }
         guard ModelHyperparameters.kinds.contains(modelKind) else {
             throw ValidationError("--model-kind must be one of \(ModelHyperparameters.kinds.joined(separator: ", ")), got '\(modelKind)'.")
         }

@@ -19,6 +19,17 @@ extension EvaluationReport {
         lines.append(row("ROC-AUC (macro, one-vs-rest)", rocText))
         lines.append(row("ECE (\(reliabilityBins.count) bins)", Self.format(ece)))
         lines.append(row("predicted <unknown>", "\(predictedUnknown)"))
+        if let scopes {
+            lines.append("")
+            lines.append("Closed set (\(scopes.inScopeCount) in-domain sentences, most likely intent, no threshold):")
+            lines.append(row("  accuracy / macro-F1", "\(Self.format(scopes.closedSetAccuracy)) / \(Self.format(scopes.closedSetMacroF1))"))
+            if scopes.outOfScopeCount > 0 {
+                lines.append("Open set at the model's threshold (\(scopes.outOfScopeCount) out-of-scope sentences):")
+                lines.append(row("  in-scope accuracy", scopes.inScopeAccuracy.map(Self.format) ?? "n/a"))
+                lines.append(row("  out-of-scope recall / precision",
+                                 "\(scopes.outOfScopeRecall.map(Self.format) ?? "n/a") / \(scopes.outOfScopePrecision.map(Self.format) ?? "n/a")"))
+            }
+        }
         if !rocAUCSkipped.isEmpty {
             lines.append("")
             lines.append("ROC-AUC skipped (no positives or no negatives): \(rocAUCSkipped.joined(separator: ", "))")
@@ -28,7 +39,8 @@ extension EvaluationReport {
         }
         if !unseenGoldLabels.isEmpty {
             lines.append("")
-            lines.append("Gold labels the model does not know (\(unseenGoldCount) examples, always wrong; add them to training):")
+            lines.append("Gold labels the model does not know (\(unseenGoldCount) examples, always wrong; add them to training, "
+                + "or pass --unknown-label NAME if one of them is the dataset's out-of-scope label):")
             for (label, count) in unseenGoldLabels.sorted(by: { $0.key < $1.key }) {
                 lines.append("  \(label): \(count)")
             }

@@ -18,7 +18,8 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var microRecall: Double
     /// Micro-averaged F1 over label-set classes (equals `accuracy`, see `microPrecision`).
     public var microF1: Double
-    /// Unweighted mean precision over every class that occurs in gold or predictions (0 for a class never predicted).
+    /// Unweighted mean precision over every class that occurs in gold or predictions (0 for a class never
+    /// predicted); `<unknown>` counts as a class only when the data has gold `<unknown>` rows.
     public var macroPrecision: Double
     /// Unweighted mean recall over the same classes (0 for a class only ever predicted, never gold).
     public var macroRecall: Double
@@ -51,6 +52,8 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var reliabilityBins: [CalibrationBin]
     /// Out-of-domain detection, when out-of-domain confidences were given.
     public var ood: OutOfDomainMetrics?
+    /// The closed-set view (known intents, no threshold) and, with out-of-domain sentences, the open-set one.
+    public var scopes: ScopeMetrics?
 
     enum CodingKeys: String, CodingKey {
         case exampleCount = "n"
@@ -75,6 +78,7 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
         case ece
         case reliabilityBins = "reliability_bins"
         case ood
+        case scopes
     }
 
     /// The number of examples whose gold set is not a class of the model.

@@ -20,8 +20,9 @@ public enum Evaluator {
     ///   - examples: Gold and predicted label sets with the model's confidence and scores.
     ///   - oodConfidences: Confidences on out-of-domain sentences, for AUROC and the rejection rate.
     ///   - eceBins: Equal-width bins for the expected calibration error (at least 1 is used).
+    ///   - threshold: The model's `<unknown>` threshold, for the open-set view of `oodConfidences`.
     public static func evaluate(classNames: [String], examples: [ScoredExample], oodConfidences: [Float]? = nil,
-                                eceBins: Int = 10) -> EvaluationReport {
+                                threshold: Float? = nil, eceBins: Int = 10) -> EvaluationReport {
         let modelClasses = classNames.map { LabelSet(parsing: $0).canonical }
         let modelClassSet = Set(modelClasses)
         let correct = examples.map { $0.predicted == $0.gold }
@@ -37,6 +38,9 @@ public enum Evaluator {
 
         let roc = rocAnalysis(modelClasses: modelClasses, examples: examples)
         let perIntent = intentMetrics(examples: examples, modelClasses: modelClassSet, rocAUC: roc.aucByClass)
+        // Closed-set data (no gold `<unknown>`): a rejection is an error of the intent it should have had,
+        // not a class of its own with F1 0 that drags the macro average down.
+        let averaged = examples.contains { $0.gold.isUnknown } ? perIntent : perIntent.filter { $0.label != LabelSet.unknownLabel }
         let supportTotal = perIntent.reduce(0) { $0 + $1.support }
         let calibration = calibrationBins(examples: examples, correct: correct, binCount: max(1, eceBins))
 
@@ -48,9 +52,9 @@ public enum Evaluator {
             microPrecision: accuracy,
             microRecall: accuracy,
             microF1: accuracy,
-            macroPrecision: mean(perIntent.map(\.precision)),
-            macroRecall: mean(perIntent.map(\.recall)),
-            macroF1: mean(perIntent.map(\.f1)),
+            macroPrecision: mean(averaged.map(\.precision)),
+            macroRecall: mean(averaged.map(\.recall)),
+            macroF1: mean(averaged.map(\.f1)),
             weightedF1: supportTotal > 0
                 ? perIntent.reduce(0) { $0 + Double($1.support) * $1.f1 } / Double(supportTotal) : 0,
             predictedUnknown: examples.filter { $0.predicted.isUnknown }.count,
@@ -66,7 +70,8 @@ public enum Evaluator {
             lift: lift(examples: examples, correct: correct, overallAccuracy: accuracy),
             ece: calibration.ece,
             reliabilityBins: calibration.bins,
-            ood: oodConfidences.map { outOfDomain(examples: examples, oodConfidences: $0) })
+            ood: oodConfidences.map { outOfDomain(examples: examples, oodConfidences: $0) },
+            scopes: scopes(classes: modelClasses, examples: examples, oodConfidences: oodConfidences, threshold: threshold))
     }
 
     /// Per-class counts over every class that occurs in gold or predictions, in display order.

@@ -147,6 +147,10 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case noExamples
     case noInDomainClasses
     case invalidHyperparameters([String])
+    /// One intent only: a classifier would answer it to everything, at confidence 1.
+    case oneClass(String)
+    /// Intents with fewer than two examples (each with its count): one cannot be both learnt and checked.
+    case tooFewExamples([String: Int])
 
     public var description: String {
         switch self {
@@ -155,6 +159,12 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             return "every training example is labelled <unknown>: at least one real intent is needed."
         case .invalidHyperparameters(let problems):
             return "invalid hyperparameters: \(problems.joined(separator: "; "))"
+        case .oneClass(let intent):
+            return "every in-domain example is '\(intent)': a classifier needs at least two intents (add examples of another, or out-of-domain ones with --ood)."
+        case .tooFewExamples(let counts):
+            let listed = counts.sorted { $0.key < $1.key }.prefix(10).map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+            return "\(counts.count) intent(s) have fewer than 2 examples: \(listed)\(counts.count > 10 ? ", ..." : ""). "
+                + "Add examples, or merge or drop those intents."
         }
     }
 }

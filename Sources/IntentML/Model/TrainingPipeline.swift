@@ -30,12 +30,16 @@ public struct TrainingPipeline: Sendable {
     /// Retrain the n-gram model on training + validation data once the threshold is calibrated: 10% more
     /// data for the final model, at the cost of a second (sub-second) training.
     public var refitOnAllData: Bool
+    /// How the `<unknown>` threshold is chosen when the settings do not fix one (`unknown_threshold`).
+    public var calibration: CalibrationRule
 
-    public init(model: ModelHyperparameters, seed: UInt64 = 42, threads: Int = 1, refitOnAllData: Bool = true) {
+    public init(model: ModelHyperparameters, seed: UInt64 = 42, threads: Int = 1, refitOnAllData: Bool = true,
+                calibration: CalibrationRule = .auto) {
         self.model = model
         self.seed = seed
         self.threads = threads
         self.refitOnAllData = refitOnAllData
+        self.calibration = calibration
     }
 
     public init(hyperparameters: Hyperparameters, seed: UInt64 = 42, threads: Int = 1, refitOnAllData: Bool = true) {
@@ -48,6 +52,7 @@ public struct TrainingPipeline: Sendable {
         train: [LabeledExample], validation explicitValidation: [LabeledExample]? = nil,
         progress: (@Sendable (TrainingProgress) -> Void)? = nil
     ) throws -> TrainingOutcome {
+        try Self.checkClasses(train)
         let fitPart: [LabeledExample]
         let validation: [LabeledExample]
         if let explicitValidation {
@@ -92,7 +97,7 @@ public struct TrainingPipeline: Sendable {
             }
         }
         let threshold = model.unknownThreshold
-            ?? ThresholdCalibration.threshold(inDomain: inDomain, outOfDomain: outOfDomain, keepRate: model.calibrationKeepRate)
+            ?? ThresholdCalibration.threshold(rule: calibration, inDomain: inDomain, outOfDomain: outOfDomain, keepRate: model.calibrationKeepRate)
         classifier.unknownThreshold = threshold
         var correct = 0
         for example in validation where classifier.predict(example.text, scratch: &scratch).labels == example.labels { correct += 1 }
@@ -124,5 +129,28 @@ public struct TrainingPipeline: Sendable {
             classifier: classifier, validationAccuracy: validationAccuracy, validationCount: validation.count,
             trainingCount: finalTraining.count, outOfDomainCount: finalTraining.filter { $0.labels.isUnknown }.count, epochs: epochs,
             validation: validation, refitOnValidation: refit)
+    }
+
+    /// Refuses data a classifier cannot be trained and calibrated on: one intent only, or an intent with
+    /// a single example (it cannot be in both the fit and the validation part).
+    public static func checkClasses(_ train: [LabeledExample]) throws {
+        var counts: [String: Int] = [:]
+        for example in train where !example.labels.isUnknown { counts[example.labels.canonical, default: 0] += 1 }
+        guard !train.isEmpty else { throw TrainingError.noExamples }
+        guard !counts.isEmpty else { throw TrainingError.noInDomainClasses }
+        if counts.count == 1, let only = counts.keys.first, !train.contains(where: { $0.labels.isUnknown }) {
+            throw TrainingError.oneClass(only)
+        }
+        let rare = counts.filter { $0.value < 2 }
+        guard rare.isEmpty else { throw TrainingError.tooFewExamples(rare) }
+    }
+
+    /// Label sets of `validation` that `train` never has: the model cannot answer them, so they are always
+    /// counted wrong (a warning for the user, not an error).
+    public static func unseenValidationLabels(train: [LabeledExample], validation: [LabeledExample]) -> [String: Int] {
+        let known = Set(train.map(\.labels.canonical))
+        var unseen: [String: Int] = [:]
+        for example in validation where !known.contains(example.labels.canonical) { unseen[example.labels.canonical, default: 0] += 1 }
+        return unseen
     }
 }
