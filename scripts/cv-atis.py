@@ -3,7 +3,7 @@
 
 Used to choose hyperparameters honestly and to see how much headroom a setting has: each fold trains
 `intent train` (release build) on the other four folds plus ood.tsv and evaluates on its own fold with
---threshold 0. Usage: scripts/cv-atis.py [--atis DIR] [--model-kind KIND] [--threads N] [--seed S] [CONFIG.json ...]
+--threshold 0. Usage: scripts/cv-atis.py [--atis DIR] [--model-kind KIND] [--threads N] [--seed S] [--baseline] [CONFIG.json ...]
 ('-' or nothing = the kind's defaults)
 """
 import argparse, collections, json, os, random, subprocess, sys, tempfile
@@ -14,11 +14,14 @@ parser.add_argument("--folds", type=int, default=5)
 parser.add_argument("--model-kind", default="ngram")
 parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--seed", type=int, default=1, help="training seed of every fold (the folds themselves stay fixed)")
+parser.add_argument("--baseline", action="store_true",
+                    help="also print TF-IDF + LinearSVC (scripts/baseline.py) on the same folds, side by side")
 parser.add_argument("configs", nargs="*", default=["-"])
 args = parser.parse_args()
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-binary = os.path.join(root, ".build", "release", "intent")
-subprocess.run(["swift", "build", "-c", "release", "--product", "intent"], cwd=root, check=True, stdout=sys.stderr)
+scratch = os.environ.get("SCRATCH", ".build")  # the build folder, as in scripts/bench-api.sh
+binary = os.path.join(root, scratch, "release", "intent")
+subprocess.run(["swift", "build", "-c", "release", "--scratch-path", scratch, "--product", "intent"], cwd=root, check=True, stdout=sys.stderr)
 
 rows = [line.rstrip("\n") for line in open(os.path.join(args.atis, "train.tsv"), encoding="utf-8") if line.strip()]
 by_label = collections.defaultdict(list)
@@ -53,3 +56,13 @@ with tempfile.TemporaryDirectory() as work:
             accuracies.append(json.loads(report)["accuracy"])
         label = "defaults" if config == "-" else open(config).read().strip()
         print(f"{label}: folds {' '.join(f'{a * 100:.2f}' for a in accuracies)}  mean {sum(accuracies) / len(accuracies) * 100:.2f}%")
+
+if args.baseline:
+    # The same folds (fold seed 7, labels as written), the same seed.
+    out = subprocess.run([sys.executable, os.path.join(root, "scripts", "baseline.py"), "--train", os.path.join(args.atis, "train.tsv"),
+                          "--folds", str(args.folds), "--fold-seed", "7", "--seed", str(args.seed), "--models", "linear_svc"],
+                         check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        result = json.loads(line)
+        folds_text = " ".join(f"{s['accuracy'] * 100:.2f}" for s in result["splits"])
+        print(f"baseline {result['model']}: folds {folds_text}  mean {result['accuracy'] * 100:.2f}%")

@@ -219,14 +219,11 @@ struct LiveServerTests {
         #expect(server.output.contains("reload"), "\(server.output)")
     }
 
-    @Test("schemathesis (all checks) finds nothing against the live server's /openapi.json")
+    @Test("schemathesis (all checks) finds nothing against the live server's /openapi.json",
+          .enabled(if: TestTools.schemathesis != nil || TestTools.ci, "needs schemathesis: pip install schemathesis (.ci/run installs it)"))
     func schemathesis() throws {
-        guard let st = Self.which("st") else {
-            // CI installs schemathesis (.ci/run); there its absence is a failure, not a skip.
-            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "schemathesis (st) is not installed")
-            print("intent serve live: SKIPPED schemathesis: `st` not on PATH (pip install schemathesis)")
-            return
-        }
+        // CI installs schemathesis (.ci/run); there its absence is a failure, not a skip.
+        let st = try #require(TestTools.schemathesis, "schemathesis (st) is not installed")
         let directory = IntentProcess.temporaryDirectory()
         let token = directory.appendingPathComponent("token")
         try "schemathesis-secret-0123".write(to: token, atomically: true, encoding: .utf8)
@@ -251,11 +248,4 @@ struct LiveServerTests {
         #expect(server.waitForExit() == 0)
     }
 
-    static func which(_ name: String) -> String? {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let path = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
 }

@@ -16,7 +16,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Model bundle directory.")
     var model = "models/default"
 
-    @Option(help: "Labelled test data (TSV, CSV or JSONL). Default: the built-in dataset.")
+    @Option(help: "Labelled test data (TSV, CSV or JSONL). Default: the built-in hold-out sentences (never trained on), out-of-domain ones included.")
     var data: String?
 
     @Option(help: "Out-of-domain sentences (labels ignored) for AUROC and rejection rate.")
@@ -50,7 +50,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         var classifier = bundle.classifier
         if let threshold { classifier.unknownThreshold = threshold }
         let examples: [LabeledExample]
-        if let data { examples = try dataOptions.examples(at: data) } else { examples = DefaultDataset.examples() }
+        // Without --data, the built-in hold-out sentences (out-of-domain ones included), which no built-in
+        // model was trained on.
+        if let data { examples = try dataOptions.examples(at: data) } else { examples = DefaultDataset.holdoutExamples() }
         var oodConfidences: [Float]?
         if let ood {
             let texts = try TrainingSource.outOfDomainExamples(at: ood, options: dataOptions).map(\.text)
@@ -68,7 +70,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         }
         if let report {
-            let description = "\(bundle.manifest.name) v\(bundle.manifest.version) (\(bundle.manifest.modelKind)) on \(data ?? "the built-in dataset")"
+            let description = "\(bundle.manifest.name) v\(bundle.manifest.version) (\(bundle.manifest.modelKind)) on \(data ?? "the built-in hold-out sentences")"
             let html = HTMLReport.render(report: result, title: "IntentOps evaluation: \(bundle.manifest.name)", modelDescription: description)
             try AtomicFile.write(Data(html.utf8), to: report)
             printError("wrote \(report)")
