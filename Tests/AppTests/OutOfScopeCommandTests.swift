@@ -59,7 +59,7 @@ struct OutOfScopeCommandTests {
         #expect(keeping.status != 0 && keeping.stderr.contains("--calibration"))
     }
 
-    @Test("one intent, or an intent with one example, is refused with what to do; a --valid label never trained on is warned about")
+    @Test("one intent or a single row is refused with what to do; single-example intents and --valid labels never trained on are warned about")
     func thinData() throws {
         let directory = IntentProcess.temporaryDirectory()
         let one = directory.appendingPathComponent("one.tsv")
@@ -68,10 +68,15 @@ struct OutOfScopeCommandTests {
         let single = try IntentProcess.run(["train", "--data", one.path, "--output", model, "--runs-dir", "none"])
         #expect(single.status != 0 && single.stderr.contains("at least two intents"), "\(single.stderr)")
         #expect(!FileManager.default.fileExists(atPath: model))
+        let row = directory.appendingPathComponent("row.tsv")
+        try "hello there\tgreet\ngoodbye\tleave\n".write(to: row, atomically: true, encoding: .utf8)
+        let thin = try IntentProcess.run(["train", "--data", row.path, "--output", model, "--runs-dir", "none"])
+        #expect(thin.status != 0 && thin.stderr.contains("no intent has 2 examples"), "\(thin.stderr)")
         let rare = directory.appendingPathComponent("rare.tsv")
-        try ((0..<6).map { "hello there \($0)\tgreet" } + ["goodbye\tleave"]).joined(separator: "\n").write(to: rare, atomically: true, encoding: .utf8)
-        let thin = try IntentProcess.run(["train", "--data", rare.path, "--output", model, "--runs-dir", "none"])
-        #expect(thin.status != 0 && thin.stderr.contains("leave (1)"), "\(thin.stderr)")
+        try ((0..<6).map { "hello there \($0)\tgreet" } + (0..<6).map { "see you \($0)\tbye" } + ["thanks a lot\tthanks"])
+            .joined(separator: "\n").write(to: rare, atomically: true, encoding: .utf8)
+        let warnedRare = try IntentProcess.run(["train", "--data", rare.path, "--output", model, "--quiet", "--runs-dir", "none"])
+        #expect(warnedRare.status == 0 && warnedRare.stderr.contains("single example and cannot be validated: thanks"), "\(warnedRare.stderr)")
         let data = try Self.dataset(in: directory)
         let valid = directory.appendingPathComponent("valid.tsv")
         try "turn on the lights\tlights\nrain today\tweather\n".write(to: valid, atomically: true, encoding: .utf8)

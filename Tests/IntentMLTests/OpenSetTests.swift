@@ -66,12 +66,17 @@ struct OpenSetTests {
         #expect(F.close(scopes?.outOfScopePrecision, 5.0 / 6.0))
     }
 
-    @Test("one intent, or an intent with one example, is refused before training")
-    func tooFewClasses() {
+    @Test("one intent, or no intent with two examples, is refused before training; single-example intents are reported")
+    func tooFewClasses() throws {
         let one = (0..<5).map { LabeledExample(text: "hello \($0)", label: "greet") }
         #expect(throws: TrainingError.oneClass("greet")) { try TrainingPipeline(hyperparameters: Hyperparameters()).run(train: one) }
+        // A single row, or only singletons: nothing to learn from and check on.
+        #expect(throws: TrainingError.tooFewExamples(["greet": 1, "leave": 1])) {
+            try TrainingPipeline(hyperparameters: Hyperparameters()).run(train: [one[0], LabeledExample(text: "bye", label: "leave")])
+        }
+        // One singleton among real intents trains, and is reported.
         let single = one + [LabeledExample(text: "bye", label: "leave")]
-        #expect(throws: TrainingError.tooFewExamples(["leave": 1])) { try TrainingPipeline(hyperparameters: Hyperparameters()).run(train: single) }
+        #expect(try TrainingPipeline.checkClasses(single) == ["leave": 1])
         #expect(TrainingPipeline.unseenValidationLabels(train: one, validation: [LabeledExample(text: "x", label: "other")]) == ["other": 1])
     }
 }

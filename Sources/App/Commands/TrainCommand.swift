@@ -60,6 +60,11 @@ struct TrainCommand: AsyncParsableCommand {
         if rule.needsOutOfDomain, !hasOutOfDomain {
             throw ValidationError("--calibration \(rule) needs out-of-domain sentences: pass --ood FILE, or --unknown-label NAME for the dataset's own out-of-scope label.")
         }
+        let single = try TrainingPipeline.checkClasses(source.train)
+        if !single.isEmpty {
+            let listed = single.keys.sorted().prefix(10).joined(separator: ", ")
+            printError("warning: \(single.count) intent(s) have a single example and cannot be validated: \(listed)\(single.count > 10 ? ", ..." : "")")
+        }
         if let validation = source.validation {
             let unseen = TrainingPipeline.unseenValidationLabels(train: source.train, validation: validation)
             if !unseen.isEmpty {

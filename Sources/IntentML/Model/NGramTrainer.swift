@@ -149,7 +149,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case invalidHyperparameters([String])
     /// One intent only: a classifier would answer it to everything, at confidence 1.
     case oneClass(String)
-    /// Intents with fewer than two examples (each with its count): one cannot be both learnt and checked.
+    /// No intent has two examples (each listed with its count): nothing can be both learnt and checked.
     case tooFewExamples([String: Int])
 
     public var description: String {
@@ -163,8 +163,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             return "every in-domain example is '\(intent)': a classifier needs at least two intents (add examples of another, or out-of-domain ones with --ood)."
         case .tooFewExamples(let counts):
             let listed = counts.sorted { $0.key < $1.key }.prefix(10).map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
-            return "\(counts.count) intent(s) have fewer than 2 examples: \(listed)\(counts.count > 10 ? ", ..." : ""). "
-                + "Add examples, or merge or drop those intents."
+            return "no intent has 2 examples (\(listed)\(counts.count > 10 ? ", ..." : "")): a model needs examples to learn from and to check on. "
+                + "Add examples of each intent."
         }
     }
 }

@@ -131,9 +131,12 @@ public struct TrainingPipeline: Sendable {
             validation: validation, refitOnValidation: refit)
     }
 
-    /// Refuses data a classifier cannot be trained and calibrated on: one intent only, or an intent with
-    /// a single example (it cannot be in both the fit and the validation part).
-    public static func checkClasses(_ train: [LabeledExample]) throws {
+    /// Refuses data a classifier cannot be trained on: one intent only (it would answer it to everything,
+    /// at confidence 1), or no intent with two examples (nothing can be both learnt and checked, as with a
+    /// single row). Returns the intents with a single example, which train but cannot be validated: a
+    /// warning for the user (real datasets have some; ATIS's train split has four).
+    @discardableResult
+    public static func checkClasses(_ train: [LabeledExample]) throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for example in train where !example.labels.isUnknown { counts[example.labels.canonical, default: 0] += 1 }
         guard !train.isEmpty else { throw TrainingError.noExamples }
@@ -142,7 +145,8 @@ public struct TrainingPipeline: Sendable {
             throw TrainingError.oneClass(only)
         }
         let rare = counts.filter { $0.value < 2 }
-        guard rare.isEmpty else { throw TrainingError.tooFewExamples(rare) }
+        guard rare.count < counts.count else { throw TrainingError.tooFewExamples(rare) }
+        return rare
     }
 
     /// Label sets of `validation` that `train` never has: the model cannot answer them, so they are always
