@@ -68,6 +68,13 @@ extension DeployerConfiguration {
     public func validate(path: String) throws {
         func fail(_ field: String, _ reason: String) -> ConfigurationError { .invalid(path: path, field: field, reason: reason) }
         guard !repositories.isEmpty else { throw fail("repositories", "at least one owner/name is needed") }
+        // Every tag is fetched from the one `remote`: with two repositories a tag pushed to the second would
+        // deploy the first one's code, and the same tag pushed to both would be released twice.
+        guard repositories.count == 1 else {
+            throw fail("repositories", "lists \(repositories.count) repositories, but a deployer releases one: every tag is built from "
+                       + "the one remote, so a tag of another repository would deploy this one's code. Run one deployer per repository "
+                       + "(each with its own port, state_path and work_directory)")
+        }
         for (index, repository) in repositories.enumerated() {
             let parts = repository.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty }) else {
@@ -85,6 +92,7 @@ extension DeployerConfiguration {
         guard (1024...(64 << 20)).contains(maxBodyBytes) else { throw fail("max_body_bytes", "must be in 1024...67108864") }
         guard readTimeoutSeconds > 0, readTimeoutSeconds <= 300 else { throw fail("read_timeout_seconds", "must be in (0, 300]") }
         guard stopTimeoutSeconds >= 0, stopTimeoutSeconds <= 3600 else { throw fail("stop_timeout_seconds", "must be in [0, 3600]") }
+        guard keepReleases >= 1, keepReleases <= 1000 else { throw fail("keep_releases", "must be in [1, 1000]: the running release's checkout is always kept") }
         do { _ = try NSRegularExpression(pattern: tagPattern) } catch {
             throw fail("tag_pattern", "not a valid regular expression")
         }

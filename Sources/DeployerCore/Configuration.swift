@@ -163,6 +163,8 @@ public struct DeployerConfiguration: Sendable, Equatable {
     /// After SIGTERM, how long the release stage under way may take to finish before its command is
     /// killed; the job resumes from that stage on the next start either way.
     public var stopTimeoutSeconds = Limits.defaultStopTimeoutSeconds
+    /// Release checkouts and the local images they built kept after a release; older ones are removed.
+    public var keepReleases = Limits.defaultKeepReleases
     public var stages: [Stage] = []
     public var images: [Image] = []
     /// Options for every `docker build` (for example `["--network", "host"]` on an engine without a bridge).
@@ -195,6 +197,7 @@ extension DeployerConfiguration: Codable {
         case secretFiles = "secret_files", tagPattern = "tag_pattern", statePath = "state_path"
         case workDirectory = "work_directory", maxBodyBytes = "max_body_bytes", readTimeoutSeconds = "read_timeout_seconds"
         case stopTimeoutSeconds = "stop_timeout_seconds", dockerBuildFlags = "docker_build_flags", adminTokenFile = "admin_token_file", forge
+        case keepReleases = "keep_releases"
     }
 
     public init(from decoder: Decoder) throws {
@@ -212,6 +215,7 @@ extension DeployerConfiguration: Codable {
         maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? maxBodyBytes
         readTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .readTimeoutSeconds) ?? readTimeoutSeconds
         stopTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .stopTimeoutSeconds) ?? stopTimeoutSeconds
+        keepReleases = try container.decodeIfPresent(Int.self, forKey: .keepReleases) ?? keepReleases
         stages = try container.decodeIfPresent([Stage].self, forKey: .stages) ?? []
         images = try container.decodeIfPresent([Image].self, forKey: .images) ?? []
         environments = try container.decodeIfPresent([Environment].self, forKey: .environments) ?? []
@@ -233,6 +237,7 @@ extension DeployerConfiguration: Codable {
         try container.encode(maxBodyBytes, forKey: .maxBodyBytes)
         try container.encode(readTimeoutSeconds, forKey: .readTimeoutSeconds)
         try container.encode(stopTimeoutSeconds, forKey: .stopTimeoutSeconds)
+        try container.encode(keepReleases, forKey: .keepReleases)
         try container.encode(stages, forKey: .stages)
         try container.encode(images, forKey: .images)
         try container.encode(environments, forKey: .environments)

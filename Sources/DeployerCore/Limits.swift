@@ -37,6 +37,9 @@ public enum Limits {
     /// Smoke checks made before an environment is called unhealthy: a Service can take a few seconds to
     /// send traffic to new pods after the rollout reports them ready.
     public static let smokeAttempts = 5
+    /// Release checkouts (and the local images they built) kept in the work directory; a checkout is a
+    /// clone of the repository, and rollbacks need none of them (release records keep the manifests).
+    public static let defaultKeepReleases = 5
     /// Pause between smoke checks.
     public static let smokeRetryInterval: Duration = .seconds(2)
     /// How often an idle worker looks at the queue for jobs another process queued (`deployer deploy`

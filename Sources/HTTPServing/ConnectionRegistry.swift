@@ -10,12 +10,18 @@ import Synchronization
 public final class ConnectionRegistry: Sendable {
     private struct Entry {
         let channel: any Channel
-        /// When the connection last became idle (no request being read or answered); nil while busy.
-        var idleSince: ContinuousClock.Instant?
+        /// Which of the connection's idle spells is current (its place in `idleOrder`); nil while busy.
+        var idleSpell: UInt64?
     }
 
     private struct State {
         var entries: [ObjectIdentifier: Entry] = [:]
+        /// Connections in the order they became idle, oldest first, with the spell each entry stands for;
+        /// an entry whose connection closed or became busy since is stale and skipped. Finding the oldest
+        /// idle connection is then amortised O(1): a scan of every connection under the lock, for every
+        /// accept at the cap, held a flood to 700 us of CPU per connection (scripts/bench-hostile.sh).
+        var idleOrder = CircularBuffer<(key: ObjectIdentifier, spell: UInt64)>()
+        var nextSpell: UInt64 = 0
         var opened = 0
         var evicted = 0
         var timedOut = 0
@@ -52,7 +58,8 @@ public final class ConnectionRegistry: Sendable {
     /// A new connection, idle until its first byte. At the cap, the oldest idle connection is closed.
     func register(_ channel: any Channel) {
         let victim = state.withLock { state -> (any Channel)? in
-            state.entries[ObjectIdentifier(channel)] = Entry(channel: channel, idleSince: .now)
+            state.entries[ObjectIdentifier(channel)] = Entry(channel: channel, idleSpell: nil)
+            Self.markIdle(ObjectIdentifier(channel), in: &state)
             state.opened += 1
             guard state.entries.count > maxConnections - Self.headroom(maxConnections) else { return nil }
             return Self.oldestIdle(in: &state, excluding: ObjectIdentifier(channel))
@@ -66,8 +73,9 @@ public final class ConnectionRegistry: Sendable {
 
     func setIdle(_ channel: any Channel, _ idle: Bool) {
         state.withLock { state in
-            guard state.entries[ObjectIdentifier(channel)] != nil else { return }
-            state.entries[ObjectIdentifier(channel)]?.idleSince = idle ? .now : nil
+            let key = ObjectIdentifier(channel)
+            guard state.entries[key] != nil else { return }
+            if idle { Self.markIdle(key, in: &state) } else { state.entries[key]?.idleSpell = nil }
         }
     }
 
@@ -94,17 +102,33 @@ public final class ConnectionRegistry: Sendable {
     /// under it: evictions start a little before the cap.
     static func headroom(_ maxConnections: Int) -> Int { min(16, maxConnections / 8) }
 
-    private static func oldestIdle(in state: inout State, excluding excluded: ObjectIdentifier?) -> (any Channel)? {
-        var oldest: (key: ObjectIdentifier, since: ContinuousClock.Instant)?
-        for (key, entry) in state.entries where key != excluded {
-            guard let since = entry.idleSince else { continue }
-            if let current = oldest, current.since <= since { continue }
-            oldest = (key, since)
+    /// Starts a new idle spell for `key`, at the back of the order. When stale entries outnumber live
+    /// ones, the order is compacted (amortised O(1) per call).
+    private static func markIdle(_ key: ObjectIdentifier, in state: inout State) {
+        state.nextSpell &+= 1
+        state.entries[key]?.idleSpell = state.nextSpell
+        state.idleOrder.append((key, state.nextSpell))
+        if state.idleOrder.count > 2 * state.entries.count + 64 {
+            let live = state.idleOrder.filter { state.entries[$0.key]?.idleSpell == $0.spell }
+            state.idleOrder = CircularBuffer(live)
         }
-        guard let key = oldest?.key, let entry = state.entries[key] else { return nil }
-        // Not idle any more from here on: it is being closed, and must not be chosen twice.
-        state.entries[key]?.idleSince = nil
-        state.evicted += 1
-        return entry.channel
+    }
+
+    /// The connection idle the longest, other than `excluded`; counted as evicted and no longer idle (it
+    /// is being closed and must not be chosen twice).
+    private static func oldestIdle(in state: inout State, excluding excluded: ObjectIdentifier?) -> (any Channel)? {
+        var skipped: (key: ObjectIdentifier, spell: UInt64)?
+        defer { if let skipped { state.idleOrder.prepend(skipped) } }
+        while let first = state.idleOrder.popFirst() {
+            guard let entry = state.entries[first.key], entry.idleSpell == first.spell else { continue }
+            if first.key == excluded {
+                skipped = first
+                continue
+            }
+            state.entries[first.key]?.idleSpell = nil
+            state.evicted += 1
+            return entry.channel
+        }
+        return nil
     }
 }

@@ -26,6 +26,8 @@ public struct ServerLimits: Sendable, Equatable {
     public var maxHeaderBytes: Int = Defaults.maxHeaderBytes
     /// Most header fields: beyond it 431.
     public var maxHeaderFields: Int = Defaults.maxHeaderFields
+    /// Connections the kernel holds for the server before it accepts them (listen(2)'s backlog).
+    public var backlog: Int = Defaults.backlog
 
     public init() {}
 
@@ -52,6 +54,11 @@ public struct ServerLimits: Sendable, Equatable {
         public static let maxHeaderBytes = 96 * 1024
         /// Real clients send fewer than 30 fields.
         public static let maxHeaderFields = 100
+        /// A burst of new connections waits in the kernel while the event loop is busy; a connection that
+        /// finds the queue full has its SYN dropped and retries 1 s later, so a normal client behind a flood
+        /// waited a second and more with 256 (Hummingbird's default; measured by scripts/bench-hostile.sh).
+        /// Linux caps it at net.core.somaxconn (4,096 since 5.4).
+        public static let backlog = 4_096
         /// Descriptors kept free of connections: the listening socket, the event loops' epoll, event and
         /// timer descriptors, standard streams, the SQLite request log (database, WAL, shared memory), a
         /// bundle being reloaded, and the /proc files the Dispatch thread pool opens to watch its threads
@@ -69,6 +76,7 @@ public struct ServerLimits: Sendable, Equatable {
         }
         if drainTimeout < .zero { problems.append("\(name("drain-timeout")) must be 0 seconds or more") }
         if maxConnections < 1 { problems.append("\(name("max-connections")) must be at least 1") }
+        if backlog < 1 { problems.append("\(name("listen-backlog")) must be at least 1") }
         return problems
     }
 

@@ -98,6 +98,7 @@ struct PipelineHarness {
             configuration.images = custom.images
             configuration.environments = custom.environments
             configuration.dockerBuildFlags = custom.dockerBuildFlags
+            configuration.keepReleases = custom.keepReleases
         }
         self.configuration = configuration
         store = try DeploymentStore(path: configuration.statePath)
@@ -145,7 +146,7 @@ struct ReleasePipelineTests {
         #expect(try await harness.status("v1.0.0") == "succeeded")
         let steps = harness.runner.commands.map { argv in argv.prefix(3).joined(separator: " ") }
         let expected = ["git clone --mirror", "swift test", "scripts/model-gate.sh 0.9", "docker build --file", "docker push registry.local/intentops/base:v1.0.0",
-                        "docker build --file", "docker push registry.local/intentops/api:v1.0.0", "kubectl apply -k", "kubectl rollout status", "kubectl apply -k"]
+                        "docker build --file", "docker push registry.local/intentops/api:v1.0.0", "kubectl kustomize", "kubectl apply -f", "kubectl rollout status", "kubectl kustomize", "kubectl apply -f"]
         var cursor = steps.startIndex
         for step in expected {
             guard let found = steps[cursor...].firstIndex(where: { $0.hasPrefix(step) }) else { Issue.record("missing step \(step) in \(steps)"); return }

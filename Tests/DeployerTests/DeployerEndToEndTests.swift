@@ -20,6 +20,12 @@ struct DeployerEndToEndTests {
         return try String(contentsOf: harness.fakeDirectory.appendingPathComponent("rendered-production.yaml"), encoding: .utf8)
     }
 
+    /// The manifests last applied to production (`kubectl apply -f`): rendered at release time, or the
+    /// recorded ones a rollback applies again.
+    static func appliedProduction(_ harness: DeployerHarness) throws -> String {
+        try String(contentsOf: harness.fakeDirectory.appendingPathComponent("applied-production.yaml"), encoding: .utf8)
+    }
+
     /// `promtool check metrics` on an exposition: Prometheus's own linter (names, units, types, help).
     static func checkWithPromtool(_ exposition: String, in directory: URL) throws {
         let promtool = try #require(DeployerTools.promtool, "CI must check /metrics with promtool (Debian's prometheus package)")
@@ -46,7 +52,8 @@ struct DeployerEndToEndTests {
 
         let kubectl = harness.recorded("kubectl")
         let order = kubectl.compactMap { line -> String? in
-            if line.hasPrefix("apply -k") { return "apply " + (line.split(separator: " ")[2].split(separator: "/").last.map(String.init) ?? "?") }
+            // apply -f <work>/jobs/<id>/.deployer/<environment>/manifests.yaml
+            if line.hasPrefix("apply -f") { return "apply " + (line.split(separator: " ")[2].split(separator: "/").dropLast().last.map(String.init) ?? "?") }
             if line.hasPrefix("rollout status") { return "rollout " + (line.contains("intentops-staging") ? "staging" : "production") }
             return nil
         }
@@ -208,10 +215,8 @@ struct DeployerEndToEndTests {
         #expect(try await harness.waitForJob(id) == "rolled_back")
         let job = try await harness.deployment(id)["deployment"] as? [String: Any]
         #expect((job?["error"] as? String)?.contains("rollout production") == true)
-        // Production runs v1.0.0's digest again.
-        if let rendered = try Self.renderedProduction(harness) {
-            #expect(rendered.contains(try Self.digest("registry.local/intentops/api:v1.0.0")))
-        }
+        // Production runs v1.0.0's digest again: the manifests recorded with v1.0.0 were applied.
+        #expect(try Self.appliedProduction(harness).contains(try Self.digest("registry.local/intentops/api:v1.0.0")))
         let (status, blocked) = try await harness.deliver(tag: "v1.1.0", object: second)
         #expect(status == 202 && blocked["status"] as? String == "blocked")
     }
@@ -234,7 +239,7 @@ struct DeployerEndToEndTests {
             return (start, end)
         }.sorted { $0.0 < $1.0 }
         #expect(intervals.count == 2 && intervals[0].1 <= intervals[1].0)  // serialised: no overlap
-        let productionApplies = harness.recorded("kubectl").filter { $0.hasPrefix("apply -k") && $0.contains("/production ") }
+        let productionApplies = harness.recorded("kubectl").filter { $0.hasPrefix("apply -f") && $0.contains("/production/") }
         #expect(!productionApplies.isEmpty)
         if let rendered = try Self.renderedProduction(harness) {
             #expect(rendered.contains(try Self.digest("registry.local/intentops/api:v1.3.0")))
@@ -259,7 +264,7 @@ struct DeployerEndToEndTests {
         #expect(status == (touchedEnvironment ? "rolled_back" : "succeeded"), "\(harness.logText)")
         let (_, list) = try await harness.request("GET", "/api/deployments")
         #expect(list.components(separatedBy: "\"tag\":\"v2.0.0\"").count - 1 == 1)  // one job, never two
-        let productionApplies = harness.recorded("kubectl").filter { $0.hasPrefix("apply -k") && $0.contains("/production ") }
+        let productionApplies = harness.recorded("kubectl").filter { $0.hasPrefix("apply -f") && $0.contains("/production/") }
         #expect(productionApplies.count == (step == "rollout-intentops" || step == "apply-production" || !touchedEnvironment ? 1 : 0))
         let (_, detail) = try await harness.request("GET", "/api/deployments/\(id)")
         if !touchedEnvironment { #expect(detail.contains("\"status\":\"interrupted\"")) }
@@ -287,7 +292,7 @@ struct DeployerEndToEndTests {
         #expect(try await harness.waitForJob(id) == "succeeded", "\(harness.logText)")
         let kubectl = harness.recorded("kubectl")
         #expect(!kubectl.contains { $0.hasPrefix("rollout undo") }, "rolled back: \(kubectl)")
-        #expect(kubectl.filter { $0.hasPrefix("apply -k") && $0.contains("/production ") }.count == (step == "apply-production" ? 2 : 1))
+        #expect(kubectl.filter { $0.hasPrefix("apply -f") && $0.contains("/production/") }.count == (step == "apply-production" ? 2 : 1))
         // Built once: the resumed release kept its pinned images.
         #expect(harness.recorded("docker").filter { $0.hasPrefix("build") }.count == 2)
         let (_, list) = try await harness.request("GET", "/api/deployments")
@@ -349,9 +354,7 @@ struct DeployerEndToEndTests {
 
         let rollback = try harness.cli(["rollback", "--config", harness.configPath, "production"])
         #expect(rollback.status == 0 && rollback.output.contains("production runs v1.0.0 again"), "\(rollback.output)")
-        if let rendered = try Self.renderedProduction(harness) {
-            #expect(rendered.contains(try Self.digest("registry.local/intentops/api:v1.0.0")))
-        }
+        #expect(try Self.appliedProduction(harness).contains(try Self.digest("registry.local/intentops/api:v1.0.0")))
         let unknown = try harness.cli(["rollback", "--config", harness.configPath, "qa"])
         #expect(unknown.status != 0 && unknown.output.contains("no environment 'qa'"))
         let history = try harness.cli(["history", "--config", harness.configPath, "--json"])

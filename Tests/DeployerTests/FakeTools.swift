@@ -28,13 +28,20 @@ enum FakeTools {
           previous="$argument"
         done
         case "$1 $2" in
-          "apply -k")
-            environment=$(basename "$3")
-            "$FAKE_DIR/bin/hold" "apply-$environment"
-            # Render with the real kustomize when there is one: the pinned overlay must build.
+          "kustomize "*)
+            # `kustomize DIR --output FILE`: with the real kustomize when there is one (the pinned overlay
+            # must build), else the kustomization itself stands for the rendering.
+            environment=$(basename "$2")
             if [ -x "$REAL_KUBECTL" ]; then
-              "$REAL_KUBECTL" kustomize "$3" > "$FAKE_DIR/rendered-$environment.yaml" || exit 1
+              "$REAL_KUBECTL" kustomize "$2" > "$4" || exit 1
+            else
+              { echo "# rendered by the fake kubectl"; cat "$2/kustomization.yaml"; } > "$4"
             fi
+            cp "$4" "$FAKE_DIR/rendered-$environment.yaml" ;;
+          "apply -f")
+            environment=$(basename "$(dirname "$3")")
+            "$FAKE_DIR/bin/hold" "apply-$environment"
+            cp "$3" "$FAKE_DIR/applied-$environment.yaml"
             echo "deployment.apps/intent-api configured" ;;
           "rollout status")
             "$FAKE_DIR/bin/hold" "rollout-$namespace"

@@ -30,6 +30,7 @@ func buildApplication(configuration: APIConfiguration, model: ServedModel, reloa
             }
         },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName,
+                             backlog: configuration.limits.backlog,
                              availableConnectionsDelegate: ConnectionBudget(registry: connections)),
         // Services stop in reverse order after the server: the log is flushed once no request is in flight.
         services: requestLog.map { [$0] } ?? [],

@@ -65,6 +65,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "Lowered to the descriptor limit (ulimit -n) less \(ServerLimits.Defaults.reservedDescriptors) kept for the process itself."))
     var maxConnections = ServerLimits.Defaults.maxConnections
 
+    @Option(help: ArgumentHelp("Connections the kernel queues before the server accepts them (capped by net.core.somaxconn).",
+                               valueName: "connections"))
+    var listenBacklog = ServerLimits.Defaults.backlog
+
     @Option(help: "Bytes of request bodies all requests may hold at once; beyond it 503 with Retry-After.")
     var maxBodyBytesInFlight = APILimits.maxBodyBytesInFlight
 
@@ -83,6 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
         limits.bodyTimeout = .milliseconds(Int64((bodyTimeout * 1000).rounded()))
         limits.drainTimeout = .milliseconds(Int64((drainTimeout * 1000).rounded()))
         limits.maxConnections = maxConnections
+        limits.backlog = listenBacklog
         return limits
     }
 

@@ -27,6 +27,7 @@ public func buildDeployerApplication(
             GuardedHTTP1Channel(responder: responder, limits: limits, registry: connections, maxBodyBytes: configuration.maxBodyBytes)
         },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "intentops-deployer",
+                             backlog: limits.backlog,
                              availableConnectionsDelegate: ConnectionBudget(registry: connections)),
         logger: logger)
 }

@@ -4,8 +4,12 @@ import Foundation
 ///
 /// The release never edits the repository's overlays: it writes `<checkout>/.deployer/<environment>/
 /// kustomization.yaml`, which takes the configured overlay as its base and sets `images:` to the pushed
-/// digests, and `kubectl apply -k` renders and applies that.
+/// digests; `kubectl kustomize` renders that to `manifests.yaml` beside it, which is applied and kept
+/// with the release record.
 public enum KustomizeOverlay {
+    /// The rendered manifests' file name, beside the kustomization.
+    public static let renderedFile = "manifests.yaml"
+
     /// The directory holding the generated kustomization for `environment` inside `checkout`.
     public static func directory(checkout: String, environment: String) -> String {
         "\(checkout)/.deployer/\(environment)"

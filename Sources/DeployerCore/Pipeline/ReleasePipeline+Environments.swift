@@ -19,8 +19,9 @@ extension ReleasePipeline {
                 throw StageError.superseded(tag: job.tag, deployed: newer, environment: environment.name)
             }
             do {
-                try await apply(job, environment: environment, images: byRepository, checkout: checkout(job.id), stagePrefix: "deploy")
-                try await store.setLastKnownGood(environment: environment.name, LastKnownGood(jobID: job.id, tag: job.tag, commit: commit, images: byRepository))
+                let manifests = try await apply(job, environment: environment, images: byRepository, checkout: checkout(job.id), stagePrefix: "deploy")
+                try await store.setLastKnownGood(environment: environment.name,
+                                                 LastKnownGood(jobID: job.id, tag: job.tag, commit: commit, images: byRepository, manifests: manifests))
                 updated.append(environment)
                 log.info("environment updated", metadata: ["deploy.environment": "\(environment.name)"])
             } catch let failure as StageError {
@@ -42,10 +43,7 @@ extension ReleasePipeline {
         do {
             let history = try await store.releaseHistory(environment: environment.name, repository: job.repository)
             if let target = history.first(where: { $0.jobID != job.id }) {
-                // The target's own checkout holds the manifests it was released with, when it still exists.
-                let own = checkout(target.jobID)
-                let directory = FileManager.default.fileExists(atPath: own) ? own : checkout(job.id)
-                try await apply(job, environment: environment, images: target.images, checkout: directory, stagePrefix: "rollback")
+                try await restore(job, environment: environment, target: target, stagePrefix: "rollback")
                 try await store.setLastKnownGood(environment: environment.name, target)
             } else {
                 for deployment in environment.deployments {
@@ -61,15 +59,48 @@ extension ReleasePipeline {
         }
     }
 
-    /// Writes the pinned kustomization, applies it, waits for every deployment and smoke-checks.
-    func apply(_ job: JobRecord, environment: DeployerConfiguration.Environment, images: [String: String], checkout: String, stagePrefix: String) async throws {
+    /// Renders the pinned overlay (`kubectl kustomize`), applies what it rendered, waits for every
+    /// deployment and smoke-checks; returns the manifests applied, kept with the release so that a
+    /// rollback to it needs neither its checkout nor its overlay.
+    @discardableResult
+    func apply(_ job: JobRecord, environment: DeployerConfiguration.Environment, images: [String: String], checkout: String,
+               stagePrefix: String) async throws -> String {
         let directory = try KustomizeOverlay.write(checkout: checkout, environment: environment.name, overlay: environment.overlay, images: images)
+        let file = "\(directory)/\(KustomizeOverlay.renderedFile)"
+        try? FileManager.default.removeItem(atPath: file)
+        try await stage(job, "\(stagePrefix) \(environment.name)", ["kubectl", "kustomize", directory, "--output", file], environment: environment.name)
+        guard let manifests = try? String(contentsOfFile: file, encoding: .utf8), !manifests.isEmpty else {
+            throw StageError.noManifests(environment: environment.name, path: file)
+        }
+        try await applyRendered(job, environment: environment, file: file, stagePrefix: stagePrefix)
+        return manifests
+    }
+
+    /// Applies rendered manifests, waits for every deployment and smoke-checks.
+    func applyRendered(_ job: JobRecord, environment: DeployerConfiguration.Environment, file: String, stagePrefix: String) async throws {
         // --namespace: kubectl refuses an object the overlay puts in another namespace than the environment's.
         try await stage(job, "\(stagePrefix) \(environment.name)",
-                        ["kubectl", "apply", "-k", directory, "--namespace", environment.namespace] + environment.kubectlContext,
+                        ["kubectl", "apply", "-f", file, "--namespace", environment.namespace] + environment.kubectlContext,
                         environment: environment.name)
         try await waitForRollout(job, environment: environment, stagePrefix: stagePrefix)
         if let url = environment.smokeURL { try await smokeCheck(job, environment: environment, url: url, stagePrefix: stagePrefix) }
+    }
+
+    /// Puts `target` back into `environment` from its release record: the manifests rendered when it was
+    /// released. Releases recorded before manifests were kept are rendered again from their own checkout
+    /// while it exists.
+    func restore(_ job: JobRecord, environment: DeployerConfiguration.Environment, target: LastKnownGood, stagePrefix: String) async throws {
+        guard let manifests = target.manifests else {
+            let own = checkout(target.jobID)
+            guard FileManager.default.fileExists(atPath: own) else { throw StageError.nothingToRestore(environment: environment.name, tag: target.tag) }
+            try await apply(job, environment: environment, images: target.images, checkout: own, stagePrefix: stagePrefix)
+            return
+        }
+        let directory = "\(configuration.workDirectory)/rollbacks/\(environment.name)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let file = "\(directory)/\(KustomizeOverlay.renderedFile)"
+        try manifests.write(toFile: file, atomically: true, encoding: .utf8)
+        try await applyRendered(job, environment: environment, file: file, stagePrefix: stagePrefix)
     }
 
     /// GETs `url` until it answers 2xx, up to the environment's attempts (a Service may take a few seconds

@@ -34,9 +34,8 @@ extension ReleasePipeline {
             throw StageError.noEarlierRelease(environment: environmentName)
         }
         guard let job = try await store.job(id: target.jobID)?.job else { throw StageError.noEarlierRelease(environment: environmentName) }
-        // The target's own checkout holds the manifests it was released with; the stages are recorded
-        // under the rollback job when there is one.
-        try await apply(record ?? job, environment: environment, images: target.images, checkout: checkout(job.id), stagePrefix: "rollback")
+        // From the target's release record; the stages are recorded under the rollback job when there is one.
+        try await restore(record ?? job, environment: environment, target: target, stagePrefix: "rollback")
         if let current {
             try await store.markBad(repository: repository, tag: current.tag, reason: reason)
         }

@@ -54,7 +54,10 @@ public struct ReleasePipeline: Sendable {
     /// `.queued` when a graceful stop put it back in the queue to resume.
     @discardableResult
     public func run(_ job: JobRecord) async -> DeploymentStore.JobStatus {
-        job.kind == "rollback" ? await runRollback(job) : await runStages(job)
+        if job.kind == "rollback" { return await runRollback(job) }
+        let status = await runStages(job)
+        if status != .queued, status != .running { await prune(after: job, log: logger) }
+        return status
     }
 
     private func runStages(_ job: JobRecord) async -> DeploymentStore.JobStatus {

@@ -9,6 +9,8 @@ public enum StageError: Error, CustomStringConvertible, Equatable, Sendable {
     case interrupted(stage: String)
     case unknownEnvironment(String)
     case noEarlierRelease(environment: String)
+    case noManifests(environment: String, path: String)
+    case nothingToRestore(environment: String, tag: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,11 @@ public enum StageError: Error, CustomStringConvertible, Equatable, Sendable {
             return "no environment '\(name)' in the configuration"
         case .noEarlierRelease(let environment):
             return "\(environment) has no earlier healthy release to roll back to"
+        case let .noManifests(environment, path):
+            return "kubectl kustomize exited 0 for \(environment) but wrote nothing to \(path)"
+        case let .nothingToRestore(environment, tag):
+            return "\(tag) was released to \(environment) before the deployer kept rendered manifests, and its checkout is gone: "
+                + "roll back with kubectl rollout undo, or release a new tag"
         }
     }
 }

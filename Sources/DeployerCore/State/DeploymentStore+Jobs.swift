@@ -8,6 +8,10 @@ public struct LastKnownGood: Codable, Sendable, Equatable {
     public var commit: String?
     /// Image name -> pinned reference (`repo@sha256:...`).
     public var images: [String: String]
+    /// The manifests applied, as `kubectl kustomize` rendered them at release time: what a rollback
+    /// applies again, so it needs neither the release's checkout nor its overlay. Nil for releases
+    /// recorded before the deployer kept them.
+    public var manifests: String? = nil
 }
 
 /// Job and stage transitions for the pipeline; each is one transaction.
@@ -107,8 +111,12 @@ extension DeploymentStore {
                     """,
                 arguments: [environment, release.jobID, release.tag, release.commit, images, DeploymentStore.timestamp()])
             try db.execute(
-                sql: "INSERT INTO environment_releases (environment, job_id, tag, commit_sha, images, deployed_at) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [environment, release.jobID, release.tag, release.commit, images, DeploymentStore.timestamp()])
+                sql: """
+                    INSERT INTO environment_releases (environment, job_id, tag, commit_sha, images, deployed_at, manifests, repository)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT repository FROM jobs WHERE id = ?))
+                    """,
+                arguments: [environment, release.jobID, release.tag, release.commit, images, DeploymentStore.timestamp(), release.manifests,
+                            release.jobID])
         }
     }
 
@@ -121,7 +129,7 @@ extension DeploymentStore {
                 ORDER BY id DESC
                 """, arguments: [environment, repository]).map { row in
                 let images = (try? JSONDecoder().decode([String: String].self, from: Data((row["images"] as String).utf8))) ?? [:]
-                return LastKnownGood(jobID: row["job_id"], tag: row["tag"], commit: row["commit_sha"], images: images)
+                return LastKnownGood(jobID: row["job_id"], tag: row["tag"], commit: row["commit_sha"], images: images, manifests: row["manifests"])
             }
         }
     }
