@@ -91,9 +91,15 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     router.getAndHead("/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPI))
     }
-    let docs = ByteBuffer(string: OpenAPIDocument.docsPage)
+    let docs = ByteBuffer(string: OpenAPIDocument.docsPage(viewer: configuration.docsAssets != nil))
     router.getAndHead("/docs") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: docs))
+    }
+    for file in SwaggerUIAssets.files {
+        guard let body = configuration.docsAssets?.contents[file.name] else { continue }
+        router.getAndHead("/docs/\(file.name)") { _, _ in
+            Response(status: .ok, headers: [.contentType: file.contentType, .cacheControl: "public, max-age=86400"], body: .init(byteBuffer: body))
+        }
     }
     router.post("/admin/reload") { request, _ in
         try await ModelEndpoint.reload(request, reloader: reloader, token: adminToken)

@@ -19,6 +19,8 @@ struct APIConfiguration: Sendable, Equatable {
     var maxBodyBytesInFlight = APILimits.maxBodyBytesInFlight
     /// Answers being built, all requests together (`--max-response-bytes-in-flight`).
     var maxResponseBytesInFlight = APILimits.maxResponseBytesInFlight
+    /// Swagger UI's files for `/docs` (`--docs-assets`), when installed.
+    var docsAssets: SwaggerUIAssets?
 
     /// Reads `HOST` and `PORT`; a malformed `PORT` is an error naming it.
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> APIConfiguration {

@@ -210,40 +210,55 @@ enum OpenAPIDocument {
         """#
     }
 
-    /// Swagger UI loads from its public CDN; without a network the page still lists the routes and
-    /// links the raw document.
-    static let docsPage = #"""
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <title>IntentOps API</title>
-        <link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css">
-        <style>body{margin:0;font-family:system-ui,sans-serif} #fallback{padding:1em 2em}</style>
-        </head>
-        <body>
-        <div id="swagger-ui"></div>
-        <div id="fallback">
-        <h1>IntentOps API</h1>
-        <p>The interactive viewer needs to load Swagger UI from unpkg.com. The specification itself is at
-        <a href="openapi.json">/openapi.json</a>.</p>
-        <ul id="routes"></ul>
-        </div>
-        <script>
-        fetch("openapi.json").then(r => r.json()).then(spec => {
-          const list = document.getElementById("routes");
-          for (const [path, ops] of Object.entries(spec.paths)) {
-            for (const [method, op] of Object.entries(ops)) {
-              const item = document.createElement("li");
-              item.textContent = method.toUpperCase() + " " + path + ": " + (op.summary || "");
-              list.appendChild(item);
-            }
-          }
-        });
-        </script>
-        <script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"
-          onload="document.getElementById('fallback').remove(); SwaggerUIBundle({url: 'openapi.json', dom_id: '#swagger-ui'});"></script>
-        </body>
-        </html>
-        """#
+    /// The `/docs` page: Swagger UI from `/docs/swagger-ui-bundle.js` and `/docs/swagger-ui.css` when the
+    /// server has them (`SwaggerUIAssets`), else the routes listed from `/openapi.json` with how to install
+    /// the viewer. Nothing is loaded from another origin either way, so it works offline.
+    static func docsPage(viewer: Bool) -> String {
+        let head = viewer ? #"<link rel="stylesheet" href="docs/swagger-ui.css">"# : ""
+        let viewerScript = viewer ? """
+            <script src="docs/swagger-ui-bundle.js"></script>
+            <script>
+            document.getElementById("fallback").remove();
+            window.ui = SwaggerUIBundle({url: "openapi.json", dom_id: "#swagger-ui"});
+            </script>
+            """ : ""
+        let note = viewer ? "" : """
+            <p>The interactive viewer is not installed on this server: run <code>scripts/install-swagger-ui.sh DIR</code>
+            and start it with <code>--docs-assets DIR</code>. The routes:</p>
+            """
+        return """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>IntentOps API</title>
+            \(head)
+            <style>body{margin:0;font-family:system-ui,sans-serif} #fallback{padding:1em 2em}</style>
+            </head>
+            <body>
+            <div id="swagger-ui"></div>
+            <div id="fallback">
+            <h1>IntentOps API</h1>
+            <p>The specification is at <a href="openapi.json">/openapi.json</a>.</p>
+            \(note)
+            <ul id="routes"></ul>
+            <script>
+            fetch("openapi.json").then(r => r.json()).then(spec => {
+              const list = document.getElementById("routes");
+              if (!list) return;
+              for (const [path, ops] of Object.entries(spec.paths)) {
+                for (const [method, op] of Object.entries(ops)) {
+                  const item = document.createElement("li");
+                  item.textContent = method.toUpperCase() + " " + path + ": " + (op.summary || "");
+                  list.appendChild(item);
+                }
+              }
+            });
+            </script>
+            </div>
+            \(viewerScript)
+            </body>
+            </html>
+            """
+    }
 }

@@ -69,6 +69,13 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "connections"))
     var listenBacklog = ServerLimits.Defaults.backlog
 
+    @Option(help: ArgumentHelp(
+        "Directory with Swagger UI's swagger-ui-bundle.js and swagger-ui.css for /docs (scripts/install-swagger-ui.sh DIR).",
+        discussion: "Default: INTENTOPS_SWAGGER_UI, else \(SwaggerUIAssets.installedDirectory) or \(SwaggerUIAssets.systemDirectory) when they hold them; "
+            + "without them /docs lists the routes. Nothing is loaded from the network.",
+        valueName: "dir"))
+    var docsAssets: String?
+
     @Option(help: "Bytes of request bodies all requests may hold at once; beyond it 503 with Retry-After.")
     var maxBodyBytesInFlight = APILimits.maxBodyBytesInFlight
 
@@ -145,12 +152,18 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         configuration.limits = limits
+        do {
+            configuration.docsAssets = try SwaggerUIAssets.locate(explicit: docsAssets)
+        } catch {
+            throw ValidationError("\(error).")
+        }
         configuration.maxBodyBytesInFlight = maxBodyBytesInFlight
         configuration.maxResponseBytesInFlight = maxResponseBytesInFlight
         logger.info("serving", metadata: [
             "intent.model": "\(served.current.manifest.name)", "intent.version": "\(served.current.manifest.version)",
             "intent.address": "\(configuration.host):\(configuration.port)", "intent.request_log": "\(log?.settings.path ?? "off")",
             "http.max_connections": "\(configuration.limits.effectiveMaxConnections())",
+            "http.docs_viewer": "\(configuration.docsAssets?.directory ?? "not installed")",
         ])
         try await runAPIServer(configuration: configuration, model: served, reloader: reloader, adminToken: adminToken,
                                requestLog: log, logger: logger)
