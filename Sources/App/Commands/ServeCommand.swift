@@ -12,8 +12,10 @@ extension RequestLogTextPolicy: ExpressibleByArgument {}
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve a model over HTTP: POST/GET /v1/predict, GET /v1/model, /healthz, /readyz.",
+        abstract: "Serve a model over HTTP (JSON API, probes, metrics, OpenAPI document and /docs).",
         discussion: """
+            Routes: \(servedRoutes.map { route in route.methods.map(\.rawValue).joined(separator: "/") + " " + route.path }.joined(separator: ", ")).
+
             With no --model, serves ./models/default, training it on the built-in dataset first when it \
             does not exist yet. HOST and PORT in the environment set the address (flags win). SIGTERM or \
             SIGINT stops accepting connections, lets requests in flight finish, and exits 0. SIGHUP (or an \
