@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# The figures of issue 2, measured on ATIS with a release build and the default hyperparameters:
+# The n-gram model's figures on ATIS, with a release build and the default hyperparameters:
 # test accuracy (label-set match) over 3 seeds, out-of-domain AUROC and rejection, training wall time,
 # in-process single-sentence latency, `intent predict` throughput, and bit-for-bit determinism.
-# Usage: scripts/bench-atis.sh [ATIS_DIR]   (default ../shared/data/atis)
+# Usage: scripts/bench-atis.sh [ATIS_DIR]   (default ../shared/data/atis; SCRATCH: the build folder, default .build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 atis=${1:-../shared/data/atis}
 for f in train.tsv test.tsv ood.tsv ood_test.tsv; do
   [ -f "$atis/$f" ] || { echo "missing $atis/$f: pass the ATIS directory as the first argument" >&2; exit 2; }
 done
-swift build -c release --product intent >&2
-bin=.build/release/intent
+scratch=${SCRATCH:-.build}
+swift build -c release --scratch-path "$scratch" --product intent >&2
+bin=$scratch/release/intent
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 now() { date +%s.%N; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The figures of issue 6, measured on ATIS with a release build and the lstm-attention defaults
+# The LSTM's figures on ATIS, with a release build and the lstm-attention defaults
 # (KIND=ensemble measures the ensemble of the n-gram model and the LSTM the same way):
 # test accuracy (label-set match) over 3 seeds, training wall time (--threads 2, this machine's cores),
 # out-of-domain AUROC, single-sentence latency in process, and bit-for-bit determinism (seed 1, twice).

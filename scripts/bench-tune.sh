@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The figures of issue 7: a 32-trial tuning study of the n-gram model on ATIS train (validation carved
+# Tuning's figures: a 32-trial tuning study of the n-gram model on ATIS train (validation carved
 # from train; the test split is not read), its wall time, the best trial against the defaults (trial 0)
 # on validation, and the same study again to show that the same seed gives the same trials and results.
 # Usage: scripts/bench-tune.sh [ATIS_DIR]   (default ../shared/data/atis)

@@ -14,7 +14,7 @@ final class LiveServer: @unchecked Sendable {
     init(_ arguments: [String], environment: [String: String] = [:], readyWithin seconds: Double = 60, descriptorLimit: Int? = nil) throws {
         port = try LiveServer.freePort()
         log = IntentProcess.temporaryDirectory().appendingPathComponent("serve.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let serve = ["serve"] + arguments + ["--host", "127.0.0.1", "--port", "\(port)"]
         if let descriptorLimit {
             // exec: the pid is the server's own, for signals and /proc.

@@ -235,7 +235,7 @@ struct LiveServerTests {
                              "--workers", "2", "--seed", "1", "-H", "Authorization: Bearer schemathesis-secret-0123", "--no-color"]
         process.currentDirectoryURL = directory
         let output = directory.appendingPathComponent("st.log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle

@@ -19,7 +19,7 @@ struct MLflowServerTests {
         init() throws {
             port = try LiveServer.freePort()
             let log = directory.appendingPathComponent("mlflow.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["mlflow", "server", "--host", "127.0.0.1", "--port", "\(port)", "--workers", "1",
                                  "--backend-store-uri", "sqlite:///\(directory.path)/mlflow.db",

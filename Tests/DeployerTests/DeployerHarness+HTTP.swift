@@ -52,7 +52,7 @@ extension DeployerHarness {
 
     // MARK: - Fakes
 
-    func hold(_ step: String) { FileManager.default.createFile(atPath: fakeDirectory.appendingPathComponent("hold-\(step)").path, contents: nil) }
+    func hold(_ step: String) { _ = FileManager.default.createFile(atPath: fakeDirectory.appendingPathComponent("hold-\(step)").path, contents: nil) }
     func release(_ step: String) { try? FileManager.default.removeItem(at: fakeDirectory.appendingPathComponent("hold-\(step)")) }
 
     /// Waits (up to 60 s) until a held step is reached.
@@ -71,7 +71,7 @@ extension DeployerHarness {
     /// Makes the next `count` rollout checks in `namespace` fail.
     func failRollout(namespace: String, count: Int = 1) {
         for index in 0..<count {
-            FileManager.default.createFile(atPath: fakeDirectory.appendingPathComponent("fail-rollout-\(namespace)-\(index)").path, contents: nil)
+            _ = FileManager.default.createFile(atPath: fakeDirectory.appendingPathComponent("fail-rollout-\(namespace)-\(index)").path, contents: nil)
         }
     }
 

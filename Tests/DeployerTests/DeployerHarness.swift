@@ -187,7 +187,7 @@ final class DeployerHarness: @unchecked Sendable {
         process.arguments = ["serve", "--config", configPath]
         process.environment = deployerEnvironment
         let log = root.appendingPathComponent("deployer.log")
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         try handle.seekToEnd()
         process.standardOutput = handle
