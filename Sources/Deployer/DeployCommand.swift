@@ -35,7 +35,9 @@ struct DeployCommand: AsyncParsableCommand {
         guard configuration.repositories.contains(name) else {
             throw ValidationError("'\(name)' is not one of the configured repositories: \(configuration.repositories.joined(separator: ", ")).")
         }
-        let store = try DeploymentStore(path: configuration.statePath)
+        let logger = Logger(label: "deployer")
+        let runtime = try DeployerRuntime(configuration: configuration, dependencies: .live(configuration: configuration, logger: logger), logger: logger)
+        let store = runtime.store
         let request = ReleaseRequest(provider: .manual, deliveryID: "manual-\(UUID().uuidString.lowercased())",
                                      repository: name, tag: tag, commit: nil, event: "manual")
         let jobID: Int64
@@ -51,18 +53,12 @@ struct DeployCommand: AsyncParsableCommand {
             print("\(tag) is marked bad and is never released again: \(reason)")
             throw ExitCode(1)
         }
-        let lock = try WorkerLock(statePath: configuration.statePath)
-        guard lock.tryAcquire() else {
+        guard let lock = try runtime.workerLock() else {
             print("queued as job \(jobID); the running deployer releases it (see `deployer history`).")
             return
         }
-        let logger = Logger(label: "deployer")
-        let forge = configuration.forgeReporter(logger: logger)
-        let pipeline = ReleasePipeline(configuration: configuration, store: store, runner: ProcessCommandRunner(), forge: forge, logger: logger)
-        let worker = ReleaseWorker(pipeline: pipeline, store: store, logger: logger)
-        try await worker.recoverInterruptedJobs()
-        await worker.drain()
-        await forge?.finish()
+        defer { withExtendedLifetime(lock) {} }  // held until the queue is run
+        try await runtime.runQueue()
         let status = try await store.job(id: jobID)?.job
         print("job \(jobID) \(tag): \(status?.status ?? "unknown")\(status?.error.map { " (\($0))" } ?? "")")
         guard status?.status == DeploymentStore.JobStatus.succeeded.rawValue else { throw ExitCode(1) }

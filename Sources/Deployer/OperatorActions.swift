@@ -7,12 +7,14 @@ import Logging
 /// `deployer serve` runs on it (otherwise the running server's worker picks the job up within its poll
 /// interval, and this waits for it).
 struct OperatorContext {
-    let configuration: DeployerConfiguration
-    let store: DeploymentStore
+    let runtime: DeployerRuntime
+    var configuration: DeployerConfiguration { runtime.configuration }
+    var store: DeploymentStore { runtime.store }
 
     init(config path: String) throws {
-        configuration = try DeployerConfiguration.load(path: path)
-        store = try DeploymentStore(path: configuration.statePath)
+        let configuration = try DeployerConfiguration.load(path: path)
+        let logger = Logger(label: "deployer")
+        runtime = try DeployerRuntime(configuration: configuration, dependencies: .live(configuration: configuration, logger: logger), logger: logger)
     }
 
     /// The configured spelling of `asked`, or the first repository.
@@ -27,15 +29,9 @@ struct OperatorContext {
     /// Runs job `id` to its end: here when the worker lock is free, else by waiting for the running server.
     /// Returns the job as it ended.
     func finish(_ id: Int64) async throws -> JobRecord? {
-        let lock = try WorkerLock(statePath: configuration.statePath)
-        if lock.tryAcquire() {
-            let logger = Logger(label: "deployer")
-            let forge = configuration.forgeReporter(logger: logger)
-            let pipeline = ReleasePipeline(configuration: configuration, store: store, runner: ProcessCommandRunner(), forge: forge, logger: logger)
-            let worker = ReleaseWorker(pipeline: pipeline, store: store, logger: logger)
-            try await worker.recoverInterruptedJobs()
-            await worker.drain()
-            await forge?.finish()
+        if let lock = try runtime.workerLock() {
+            defer { withExtendedLifetime(lock) {} }  // held until the queue is run
+            try await runtime.runQueue()
         } else {
             print("job \(id) is queued; the running deployer runs it (waiting for it to end)")
             while let job = try await store.job(id: id)?.job, job.status == "queued" || job.status == "running" {

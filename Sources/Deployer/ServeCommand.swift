@@ -1,9 +1,7 @@
 import ArgumentParser
 import DeployerCore
-import Hummingbird
 import Logging
 import Observability
-import ServiceLifecycle
 
 /// `deployer serve`: the webhook receiver, the deployments API and the release worker.
 struct ServeCommand: AsyncParsableCommand {
@@ -22,40 +20,20 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         JSONLogHandler.bootstrap()
-        var configuration = try DeployerConfiguration.load(path: config)
-        if let host { configuration.host = host }
-        if let port {
-            guard (1...65535).contains(port) else { throw ValidationError("--port must be in 1...65535, got \(port).") }
-            configuration.port = port
-        }
+        // --host and --port are checked with the rest of the configuration.
+        let configuration = try DeployerConfiguration.load(path: config, overrides: .init(host: host, port: port))
         let logger = Logger(label: "deployer")
-        let store = try DeploymentStore(path: configuration.statePath)
-        let lock = try WorkerLock(statePath: configuration.statePath)
-        guard lock.tryAcquire() else {
+        let runtime = try DeployerRuntime(configuration: configuration, dependencies: .live(configuration: configuration, logger: logger), logger: logger)
+        guard let lock = try runtime.workerLock() else {
             throw ValidationError("another deployer is releasing from \(configuration.statePath); run one `deployer serve` per state database.")
         }
-        let metrics = DeployerMetrics()
-        let runner = ProcessCommandRunner()
-        let forge = configuration.forgeReporter(logger: logger)
-        let pipeline = ReleasePipeline(configuration: configuration, store: store, runner: runner, metrics: metrics, forge: forge, logger: logger)
-        let worker = ReleaseWorker(pipeline: pipeline, store: store, logger: logger)
-        let application = try buildDeployerApplication(
-            configuration: configuration, store: store, logger: logger, metrics: metrics, onQueued: { _ in worker.notify() })
         logger.info("deployer starting", metadata: [
             "deploy.address": "\(configuration.host):\(configuration.port)",
             "deploy.repositories": "\(configuration.repositories.joined(separator: ","))",
             "deploy.secrets": "\(configuration.secrets.count)",
         ])
-        // SIGTERM/SIGINT: the worker stops first (the stage under way finishes, the job resumes on the next
-        // start), then the receiver drains its requests.
-        let group = ServiceGroup(configuration: .init(
-            services: [application, ReleaseWorkerService(worker: worker, stopTimeout: .milliseconds(Int64(configuration.stopTimeoutSeconds * 1000)),
-                                                         logger: logger)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        defer { runner.shutDown() }
-        try await group.run()
-        // The statuses already queued reach the forge before the process ends.
-        await forge?.finish()
+        defer { withExtendedLifetime(lock) {} }  // held while serving
+        try await runtime.serve()
         logger.info("deployer stopped")
     }
 }

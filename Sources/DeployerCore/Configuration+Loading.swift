@@ -3,9 +3,22 @@ import HTTPServing
 
 /// Reading and validating the configuration: every problem names its field and what to do.
 extension DeployerConfiguration {
+    /// Command-line values, which win over the environment and the file.
+    public struct Overrides: Sendable {
+        public var host: String?
+        public var port: Int?
+
+        public init(host: String? = nil, port: Int? = nil) {
+            self.host = host
+            self.port = port
+        }
+    }
+
     /// Loads `path`, applies environment overrides (`DEPLOYER_HOST`, `DEPLOYER_PORT`,
-    /// `DEPLOYER_STATE_PATH`), reads the secret files and validates the result.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DeployerConfiguration {
+    /// `DEPLOYER_STATE_PATH`) and then the command line's, reads the secret files and validates the result:
+    /// flags > environment > file > defaults, checked once, whatever set them.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            overrides: Overrides = Overrides()) throws -> DeployerConfiguration {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ConfigurationError.unreadable(path: path, reason: error.localizedDescription)
@@ -23,6 +36,8 @@ extension DeployerConfiguration {
             configuration.port = value
         }
         if let state = environment["DEPLOYER_STATE_PATH"] { configuration.statePath = state }
+        if let host = overrides.host { configuration.host = host }
+        if let port = overrides.port { configuration.port = port }
         try configuration.readSecrets()
         if let file = configuration.adminTokenFile {
             do { configuration.adminToken = try BearerToken(file: file) } catch {
