@@ -12,7 +12,9 @@ import Testing
 @Suite("intent serve API", .serialized)
 struct APIRouterTests {
     /// The model the CLI suite trains with the real `intent train` on the built-in dataset.
-    static var modelDirectory: URL { CommandLineTests.model }
+    static var modelDirectory: URL {
+        get throws { try CommandLineTests.model }
+    }
 
     static func served() throws -> ServedModel {
         ServedModel(try ServedModel.load(path: modelDirectory.path))

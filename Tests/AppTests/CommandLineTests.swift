@@ -5,12 +5,18 @@ import Testing
 /// The `intent` CLI at the process boundary: exit codes, messages, files and output rows.
 @Suite("intent CLI", .serialized)
 struct CommandLineTests {
-    /// One model trained on the built-in dataset, shared by the tests of this suite.
-    static let model: URL = {
+    /// One model trained on the built-in dataset, shared by the tests of this suite and the API's; a
+    /// failed training fails every test that uses it, with intent train's own message.
+    static var model: URL {
+        get throws { try trained.get() }
+    }
+
+    private static let trained = Result<URL, Error> {
         let directory = IntentProcess.temporaryDirectory().appendingPathComponent("model")
-        _ = try? IntentProcess.run(["train", "--output", directory.path, "--quiet"])
+        let result = try IntentProcess.run(["train", "--output", directory.path, "--quiet"])
+        guard result.status == 0 else { throw SharedModelError.trainingFailed(status: result.status, stderr: result.stderr) }
         return directory
-    }()
+    }
 
     @Test("train on the built-in dataset writes a loadable bundle and reports validation accuracy")
     func train() throws {
@@ -245,5 +251,15 @@ struct CommandLineTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("train.tsv:2"), "stderr: \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("m").path))
+    }
+}
+
+enum SharedModelError: Error, CustomStringConvertible {
+    case trainingFailed(status: Int32, stderr: String)
+
+    var description: String {
+        switch self {
+        case let .trainingFailed(status, stderr): return "intent train on the built-in dataset exited \(status): \(stderr)"
+        }
     }
 }
