@@ -27,6 +27,9 @@ let package = Package(
         .target(name: "Observability", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // The HTTP server pieces both executables share: connection limits, read deadlines and refusals
         // ahead of Hummingbird's codec, byte budgets, the drain deadline and the JSON error shape.
+        // The HTML pages of an evaluation and of a tuning study, rendered from IntentML's reports: not part of
+        // the ML library, which keeps to models, data and metrics.
+        .target(name: "IntentReports", dependencies: ["IntentML"]),
         .target(
             name: "HTTPServing",
             dependencies: [
@@ -51,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: [
-                "IntentML", "Observability", "MLflowTracking", "HTTPServing",
+                "IntentML", "IntentReports", "Observability", "MLflowTracking", "HTTPServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -120,7 +123,7 @@ let package = Package(
         ),
         // Not shipped: the bare Hummingbird route that scripts/bench-api.sh measures `intent serve` against.
         .executableTarget(name: "BareRoute", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
-        .testTarget(name: "IntentMLTests", dependencies: ["IntentML"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IntentMLTests", dependencies: ["IntentML", "IntentReports"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AppTests",
             dependencies: [

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntentML
+@testable import IntentReports
 
 @Suite("Evaluation: accuracy, precision, recall and F1 over label-set classes")
 struct EvaluationMetricsTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntentML
+@testable import IntentReports
 
 @Suite("Evaluation report: JSON contract, text and HTML")
 struct EvaluationReportRenderingTests {

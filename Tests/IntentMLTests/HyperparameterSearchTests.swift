@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntentML
+@testable import IntentReports
 
 @Suite("Hyperparameter search")
 struct HyperparameterSearchTests {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntentML
+import IntentReports
 
 /// `intent evaluate`: measures a model bundle on labelled data, as text, JSON and an HTML report.
 struct EvaluateCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntentML
+import IntentReports
 
 /// `intent tune`: seeded random search with successive halving; the best setting is trained like
 /// `intent train` would and saved as a bundle.

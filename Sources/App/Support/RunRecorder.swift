@@ -1,5 +1,6 @@
 import Foundation
 import IntentML
+import IntentReports
 import MLflowTracking
 
 /// The local runs registry: every `intent train` and `intent tune` gets a directory under the runs root

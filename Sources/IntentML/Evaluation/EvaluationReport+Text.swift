@@ -114,7 +114,7 @@ extension EvaluationReport {
     }
 
     /// `text` cut to `width` characters, ending in "..." when cut.
-    static func truncate(_ text: String, to width: Int) -> String {
+    package static func truncate(_ text: String, to width: Int) -> String {
         text.count <= width ? text : String(text.prefix(max(0, width - 3))) + "..."
     }
 }

@@ -202,7 +202,7 @@ struct AnyKey: CodingKey {
 
 extension DecodingError {
     /// A one-line description naming the field path, for error messages.
-    public var readableDescription: String {
+    package var readableDescription: String {
         func path(_ context: Context) -> String {
             let joined = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
             return joined.isEmpty ? "" : " at '\(joined)'"

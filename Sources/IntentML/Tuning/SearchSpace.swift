@@ -62,7 +62,7 @@ public struct SearchSpace: Sendable, Equatable {
     }
 
     /// Six significant digits: enough for any hyperparameter, and stable in reports.
-    static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         String(format: "%.6g", value)
     }
 

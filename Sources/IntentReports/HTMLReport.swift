@@ -1,4 +1,5 @@
 import Foundation
+import IntentML
 
 /// Renders an `EvaluationReport` as one self-contained HTML page: inline CSS and SVG, no scripts, no network.
 ///

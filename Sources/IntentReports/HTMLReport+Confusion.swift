@@ -1,4 +1,5 @@
 import Foundation
+import IntentML
 
 /// The confusion-matrix heatmap of the HTML report, as inline SVG.
 extension HTMLReport {

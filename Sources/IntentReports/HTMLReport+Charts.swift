@@ -1,4 +1,5 @@
 import Foundation
+import IntentML
 
 /// The line and bar charts of the HTML report (ROC, reliability, lift), as inline SVG on unit axes.
 extension HTMLReport {

@@ -1,4 +1,5 @@
 import Foundation
+import IntentML
 
 /// The HTML page of a tuning study: a parallel-coordinates chart of every trial and a parameter
 /// importance table, self-contained (inline SVG, no script, no network).
