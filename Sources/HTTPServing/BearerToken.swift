@@ -32,6 +32,9 @@ public struct BearerToken: Sendable, Equatable {
         token = bytes
     }
 
+    /// The `Authorization` header value a client sends with this token.
+    public var authorization: String { "Bearer " + String(decoding: token, as: UTF8.self) }
+
     /// Whether `header` is `Bearer <the token>`: the scheme in any case (RFC 9110 11.1), one or more spaces.
     public func accepts(authorization header: String?) -> Bool {
         guard let header else { return false }

@@ -35,6 +35,24 @@ extension DeployerEndToEndTests {
         #expect(rollback.status == 0 && rollback.output.contains("production runs v1.0.0 again"), "\(rollback.output)")
         let (blocked, blockedBody) = try await harness.request("GET", "/api/blocked", headers: bearer)
         #expect(blocked == 200 && blockedBody.contains("v1.2.0"), "\(blockedBody)")
+        // The same actions from another machine: the CLI through the admin API (--server), with no state.
+        let tokenFile = harness.root.appendingPathComponent("admin-token").path
+        let remote = ["--server", "http://127.0.0.1:\(harness.port)", "--admin-token-file", tokenFile]
+        let wrongToken = harness.root.appendingPathComponent("wrong-token").path
+        try "not-the-admin-token-at-all".write(toFile: wrongToken, atomically: true, encoding: .utf8)
+        let refused = try harness.cli(["retry", "--server", "http://127.0.0.1:\(harness.port)", "--admin-token-file", wrongToken, "v1.1.0"])
+        #expect(refused.status == 1 && refused.output.contains("refused (401"), "\(refused.output)")
+        let remoteRetry = try harness.cli(["retry"] + remote + ["v1.1.0"])
+        #expect(remoteRetry.status == 1 && remoteRetry.output.contains("v1.1.0: failed"), "\(remoteRetry.output)")
+        let v13 = try harness.tag("v1.3.0")
+        let (_, fourth) = try await harness.deliver(tag: "v1.3.0", object: v13)
+        #expect(try await harness.waitForJob(try #require(fourth["job_id"] as? Int)) == "succeeded")
+        let remoteRollback = try harness.cli(["rollback"] + remote + ["production", "--reason", "remote"])
+        #expect(remoteRollback.status == 0 && remoteRollback.output.contains("production runs v1.0.0 again"), "\(remoteRollback.output)")
+        let remoteUnblock = try harness.cli(["unblock"] + remote + ["v1.3.0"])
+        #expect(remoteUnblock.status == 0 && remoteUnblock.output.contains("no longer marked bad"), "\(remoteUnblock.output)")
+        let neither = try harness.cli(["rollback", "production"])
+        #expect(neither.status != 0 && neither.output.contains("--server URL --admin-token-file F"), "\(neither.output)")
         let (health, _) = try await harness.request("GET", "/healthz")
         #expect(health == 200)
         #expect(harness.stop() == 0)
