@@ -227,7 +227,9 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The timer is armed for the deadline, or sooner: for the start of the phase plus the shortest of the
     /// timeouts. Any later phase starts no earlier and lasts no shorter, so its deadline is never before
-    /// the armed time and phase changes never need to move the timer.
+    /// the armed time and phase changes never need to move the timer. Once that earlier moment has passed
+    /// (the timer fired and the phase has longer to run), it is armed for the deadline itself: arming it
+    /// for a moment already past made it fire again at once, a busy loop for the rest of the phase.
     private func armTimer() {
         guard timer == nil, !closing, let context, let deadline else { return }
         let shortest = TimeAmount(min(limits.idleTimeout, limits.headerTimeout, limits.bodyTimeout))
@@ -236,8 +238,9 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         case .waiting(let since), .head(let since), .body(let since): start = since
         case .handling: return
         }
+        let early = start + shortest
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(deadline: min(deadline, start + shortest)) { loopBound.value.timerFired() }
+        timer = context.eventLoop.scheduleTask(deadline: early > .now() ? min(deadline, early) : deadline) { loopBound.value.timerFired() }
     }
 
     private func timerFired() {

@@ -57,6 +57,20 @@ struct ServerLimitsLiveTests {
         #expect(head.isClosedByServer() && body.isClosedByServer())
     }
 
+    @Test("an idle keep-alive connection costs no CPU while it waits out its idle timeout")
+    func idleConnectionsCostNothing() throws {
+        // Idle 4 s, head 1 s: the connection's timer first fires at 1 s and must then wait for 4 s. It
+        // was re-armed for the moment already past, so it fired again at once: a busy loop from 1 s to 4 s
+        // per idle connection (a 25,000-connection flood took the server to 200% CPU and no answers).
+        let server = try Self.server(["--header-timeout", "1", "--body-timeout", "2", "--idle-timeout", "4"])
+        let idle = try (0..<20).map { _ in try HTTPConnection(port: server.port) }
+        let before = try #require(server.cpuSeconds())
+        Thread.sleep(forTimeInterval: 3)
+        let used = try #require(server.cpuSeconds()) - before
+        #expect(used < 0.3, "\(idle.count) idle connections used \(used) s of CPU in 3 s")
+        #expect(idle.allSatisfy { $0.isClosedByServer() }, "closed at the idle timeout")
+    }
+
     @Test("a head trickled a byte at a time is cut off by the header timeout, not kept alive by each byte")
     func trickledHead() throws {
         let server = try Self.server(Self.shortTimeouts)
