@@ -21,8 +21,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
-        // The ML library depends on Foundation only (shared/DESIGN.md).
-        .target(name: "IntentML"),
+        // Helpers the ML library and the executables share that are not ML: atomic file writes, JSON string
+        // escaping, SHA-256 (bundles are checksummed without a crypto dependency). Foundation only.
+        .target(name: "IntentSupport"),
+        // The ML library depends on Foundation only (shared/DESIGN.md), through IntentSupport as well.
+        .target(name: "IntentML", dependencies: ["IntentSupport"]),
         // Shared by both servers: swift-log as JSON lines when standard error is not a terminal.
         .target(name: "Observability", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // The HTTP server pieces both executables share: connection limits, read deadlines and refusals
@@ -54,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: [
-                "IntentML", "IntentReports", "Observability", "MLflowTracking", "HTTPServing",
+                "IntentML", "IntentReports", "IntentSupport", "Observability", "MLflowTracking", "HTTPServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -123,11 +126,11 @@ let package = Package(
         ),
         // Not shipped: the bare Hummingbird route that scripts/bench-api.sh measures `intent serve` against.
         .executableTarget(name: "BareRoute", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
-        .testTarget(name: "IntentMLTests", dependencies: ["IntentML", "IntentReports"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IntentMLTests", dependencies: ["IntentML", "IntentReports", "IntentSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "IntentML", "MLflowTracking", "HTTPServing",
+                "App", "IntentML", "IntentSupport", "MLflowTracking", "HTTPServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,4 +1,5 @@
 import Foundation
+import IntentSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -52,7 +53,7 @@ struct RequestLogTests {
                                        latencyMicroseconds: 3, modelVersion: "v"))
             await log.flush()
             let stored = try log.recent(limit: 1).first?.text
-            #expect(stored == (policy == .hash ? IntentML.SHA256.hexDigest(of: Array("secret words".utf8)) : nil))
+            #expect(stored == (policy == .hash ? IntentSupport.SHA256.hexDigest(of: Array("secret words".utf8)) : nil))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import IntentSupport
 import Testing
 @testable import IntentML
 

@@ -1,4 +1,5 @@
 import Foundation
+import IntentSupport
 import IntentML
 
 /// A cursor over a JSON document's bytes (RFC 8259), for the few shapes the API reads.

@@ -1,3 +1,4 @@
+import IntentSupport
 import IntentML
 
 /// One answered prediction, as the request log keeps it.
@@ -26,7 +27,7 @@ enum RequestLogTextPolicy: String, Sendable, CaseIterable {
     func apply(_ text: String) -> String? {
         switch self {
         case .full: return text
-        case .hash: return IntentML.SHA256.hexDigest(of: Array(text.utf8))
+        case .hash: return IntentSupport.SHA256.hexDigest(of: Array(text.utf8))
         case .none: return nil
         }
     }

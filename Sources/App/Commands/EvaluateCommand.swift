@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IntentSupport
 import IntentML
 import IntentReports
 

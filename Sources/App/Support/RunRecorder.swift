@@ -1,4 +1,5 @@
 import Foundation
+import IntentSupport
 import IntentML
 import IntentReports
 import MLflowTracking

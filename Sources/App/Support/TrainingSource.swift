@@ -1,4 +1,5 @@
 import Foundation
+import IntentSupport
 import IntentML
 
 /// The examples a training run reads, and the fingerprint of the files they came from.

@@ -1,4 +1,5 @@
 import Foundation
+import IntentSupport
 
 /// Reading a bundle back, refusing anything newer, damaged or inconsistent.
 extension ModelBundle {

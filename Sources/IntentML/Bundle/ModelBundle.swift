@@ -1,4 +1,5 @@
 import Foundation
+import IntentSupport
 
 /// A trained model on disk: a directory with `manifest.json`, `weights.bin` and `vocabulary.txt`.
 ///

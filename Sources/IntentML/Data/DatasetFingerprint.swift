@@ -1,4 +1,5 @@
 import Foundation
+import IntentSupport
 
 /// Fingerprints dataset files, so that a model records exactly which data it was trained on.
 public enum DatasetFingerprint {

@@ -1,3 +1,4 @@
+import IntentSupport
 /// JSON string literals, their escapes decoded by `JSONEscape`.
 extension JSONLineScanner {
     /// Reads the string literal at the current position (opening quote included) and appends its unescaped
