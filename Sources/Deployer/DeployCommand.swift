@@ -18,9 +18,6 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(help: "Configuration file (JSON; see README).")
     var config: String
 
-    @Option(help: "Repository (owner/name) when the configuration lists several; default: the first.")
-    var repository: String?
-
     @Argument(help: "The tag to release, e.g. v1.4.0.")
     var tag: String
 
@@ -31,10 +28,8 @@ struct DeployCommand: AsyncParsableCommand {
         guard WebhookPolicy.isSafeRefName(tag), policy.matches(tag: tag) else {
             throw ValidationError("'\(tag)' does not match the release pattern \(configuration.tagPattern).")
         }
-        let name = repository ?? configuration.repositories[0]
-        guard configuration.repositories.contains(name) else {
-            throw ValidationError("'\(name)' is not one of the configured repositories: \(configuration.repositories.joined(separator: ", ")).")
-        }
+        // The configuration holds exactly one repository (a second one is refused when it is loaded).
+        let name = configuration.repositories[0]
         let logger = Logger(label: "deployer")
         let runtime = try DeployerRuntime(configuration: configuration, dependencies: .live(configuration: configuration, logger: logger), logger: logger)
         let store = runtime.store

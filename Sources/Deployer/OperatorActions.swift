@@ -17,14 +17,8 @@ struct OperatorContext {
         runtime = try DeployerRuntime(configuration: configuration, dependencies: .live(configuration: configuration, logger: logger), logger: logger)
     }
 
-    /// The configured spelling of `asked`, or the first repository.
-    func repository(_ asked: String?) throws -> String {
-        guard let asked else { return configuration.repositories[0] }
-        guard let name = configuration.repositories.first(where: { $0.caseInsensitiveCompare(asked) == .orderedSame }) else {
-            throw ValidationError("'\(asked)' is not one of the configured repositories: \(configuration.repositories.joined(separator: ", ")).")
-        }
-        return name
-    }
+    /// The one configured repository (a second one is refused when the configuration is loaded).
+    var repository: String { configuration.repositories[0] }
 
     /// Runs job `id` to its end: here when the worker lock is free, else by waiting for the running server.
     /// Returns the job as it ended.
@@ -93,9 +87,6 @@ struct RetryCommand: AsyncParsableCommand {
 
     @OptionGroup var target: ActionTarget
 
-    @Option(help: "Repository (owner/name) when the configuration lists several; default: the first.")
-    var repository: String?
-
     @Argument(help: "A job id (from `deployer history`) or a tag, e.g. v1.4.0.")
     var job: String
 
@@ -117,9 +108,9 @@ struct RetryCommand: AsyncParsableCommand {
         let id: Int64
         do {
             if let number = Int64(job) {
-                id = try await context.store.retry(jobID: number, repository: try context.repository(repository), tag: nil)
+                id = try await context.store.retry(jobID: number, repository: context.repository, tag: nil)
             } else {
-                id = try await context.store.retry(repository: try context.repository(repository), tag: job)
+                id = try await context.store.retry(repository: context.repository, tag: job)
             }
         } catch let error as ActionError {
             print("\(error).")
@@ -139,9 +130,6 @@ struct UnblockCommand: AsyncParsableCommand {
 
     @OptionGroup var target: ActionTarget
 
-    @Option(help: "Repository (owner/name) when the configuration lists several; default: the first.")
-    var repository: String?
-
     @Argument(help: "The version (tag) marked bad, e.g. v1.4.0.")
     var version: String
 
@@ -153,7 +141,7 @@ struct UnblockCommand: AsyncParsableCommand {
         }
         let context = try OperatorContext(config: target.config ?? "")
         do {
-            try await context.store.unblock(repository: try context.repository(repository), tag: version)
+            try await context.store.unblock(repository: context.repository, tag: version)
         } catch let error as ActionError {
             print("\(error).")
             throw ExitCode(1)

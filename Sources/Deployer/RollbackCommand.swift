@@ -45,7 +45,7 @@ struct RollbackCommand: AsyncParsableCommand {
         }
         // Queued like a release: a running `deployer serve` runs it between releases, so an emergency
         // rollback never needs the receiver stopped; with none running, this runs it.
-        let id = try await context.store.queueRollback(repository: try context.repository(nil), environment: environment, reason: reason)
+        let id = try await context.store.queueRollback(repository: context.repository, environment: environment, reason: reason)
         let job = try await context.finish(id)
         guard job?.status == "succeeded" else {
             print("rollback of \(environment) failed: \(job?.error ?? job?.status ?? "unknown")")

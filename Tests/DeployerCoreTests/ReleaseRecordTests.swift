@@ -80,7 +80,7 @@ struct ReleaseRecordTests {
         await harness.worker.drain()
         _ = try await harness.store.retry(repository: "acme/intentops", tag: "v1.3.0")
         await harness.worker.drain()
-        #expect(try await harness.status("v1.3.0") != nil)
+        #expect(try await harness.status("v1.3.0") == "succeeded")
         let history = try await harness.store.jobs().map { "\($0.id) \($0.tag) \($0.status)" }
         #expect(try FileManager.default.contentsOfDirectory(atPath: jobs).sorted() == ["4", "5"], "\(history)")
         #expect(!harness.commands("docker", "image", "rm").contains { $0.contains("registry.local/intentops/api:v1.3.0") })

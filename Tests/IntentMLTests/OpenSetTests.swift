@@ -12,8 +12,10 @@ struct OpenSetTests {
         let inDomain = (0..<200).map { ThresholdCalibration.Observation(confidence: Float($0) / 200 + 0.3, correct: $0 % 10 != 0) }
         #expect(ThresholdCalibration.threshold(rule: .auto, inDomain: inDomain, outOfDomain: [], keepRate: 0.9) == 0)
         let withOOD = ThresholdCalibration.threshold(rule: .auto, inDomain: inDomain, outOfDomain: [0.1, 0.2, 0.35], keepRate: 0.9)
-        #expect(withOOD == ThresholdCalibration.threshold(inDomain: inDomain, outOfDomain: [0.1, 0.2, 0.35], keepRate: 0.9))
-        #expect(withOOD > 0)
+        // Keep-rate alone would reject below 0.405 (18 of the 180 right answers); max-accuracy rejects below
+        // 0.3 (every right answer kept, 0.1 and 0.2 rejected: 182 right), the lower of the two.
+        #expect(ThresholdCalibration.threshold(rule: .keepRate, inDomain: inDomain, outOfDomain: [], keepRate: 0.9) == Float(21) / 200 + 0.3)
+        #expect(withOOD == 0.3)
         // keep-rate applies without out-of-domain data; none never rejects.
         #expect(ThresholdCalibration.threshold(rule: .keepRate, inDomain: inDomain, outOfDomain: [], keepRate: 0.9) > 0.3)
         #expect(ThresholdCalibration.threshold(rule: .none, inDomain: inDomain, outOfDomain: [0.1], keepRate: 0.9) == 0)

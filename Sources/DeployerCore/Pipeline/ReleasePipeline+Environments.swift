@@ -68,7 +68,9 @@ extension ReleasePipeline {
         let directory = try KustomizeOverlay.write(checkout: checkout, environment: environment.name, overlay: environment.overlay, images: images)
         let file = "\(directory)/\(KustomizeOverlay.renderedFile)"
         try? FileManager.default.removeItem(atPath: file)
-        try await stage(job, "\(stagePrefix) \(environment.name)", ["kubectl", "kustomize", directory, "--output", file], environment: environment.name)
+        // Its own stage name, not reported on its own: the forge's status for the environment is the apply's.
+        try await stage(job, "\(stagePrefix) render \(environment.name)", ["kubectl", "kustomize", directory, "--output", file],
+                        environment: environment.name, reported: false)
         guard let manifests = try? String(contentsOfFile: file, encoding: .utf8), !manifests.isEmpty else {
             throw StageError.noManifests(environment: environment.name, path: file)
         }

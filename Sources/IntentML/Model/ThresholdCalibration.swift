@@ -108,8 +108,8 @@ public enum ThresholdCalibration {
         return best.threshold
     }
 
-    /// The threshold of the `auto` rule with out-of-domain data (and of `keep-rate` without): the keep-rate
-    /// threshold, lowered to the max-accuracy one when that is lower (0 when there is nothing to calibrate on).
+    /// The threshold of the `auto` rule with out-of-domain data: the keep-rate threshold, lowered to the
+    /// max-accuracy one when that is lower (the keep-rate one alone without out-of-domain sentences).
     public static func threshold(inDomain: [Observation], outOfDomain: [Float], keepRate: Float) -> Float {
         let keeping = keeping(inDomain: inDomain, keepRate: keepRate)
         if outOfDomain.isEmpty { return keeping }
