@@ -123,6 +123,28 @@ struct BundleVocabularyTests {
         #expect(probes.filter { rewritten.predict($0, topK: 4) != old.classifier.predict($0, topK: 4) }.isEmpty)
     }
 
+    /// `answers-KIND.tsv` holds what the format-1 bundle answered (best intent and its probability) for each
+    /// sentence of `data.tsv` when it was the current format. Those bundles pooled by mean and say nothing of
+    /// pooling; read with today's default pooling they would answer differently.
+    @Test("format-1 n-gram and ensemble bundles answer what they answered when they were written", arguments: ["ngram", "ensemble"])
+    func formatOneAnswers(kind: String) throws {
+        guard let fixtures = Bundle.module.url(forResource: "bundle-v1", withExtension: nil, subdirectory: "Fixtures") else {
+            Issue.record("Fixtures/bundle-v1 is not among the test resources")
+            return
+        }
+        let old = try ModelBundle.load(from: fixtures.appendingPathComponent(kind).path)
+        let sentences = try String(contentsOf: fixtures.appendingPathComponent("data.tsv"), encoding: .utf8)
+            .split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        let answers = try String(contentsOf: fixtures.appendingPathComponent("answers-\(kind).tsv"), encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: "\t") }
+        try #require(sentences.count == answers.count && !answers.isEmpty)
+        for (sentence, answer) in zip(sentences, answers) {
+            let best = try #require(old.classifier.predict(sentence, topK: 1).topK.first)
+            #expect(best.label == String(answer[0]), "\(sentence)")
+            #expect(abs(Double(best.score) - (Double(answer[1]) ?? -1)) < 2e-6, "\(sentence): \(best.score) now, \(answer[1]) then")
+        }
+    }
+
     @Test("every scalar a word may hold is written on one line and read back the same", arguments: [1, 2, 3] as [UInt64])
     func randomWords(seed: UInt64) throws {
         var random = SplitMix64(seed: seed)

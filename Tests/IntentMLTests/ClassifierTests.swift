@@ -127,4 +127,36 @@ struct ExplanationTests {
             #expect(explanation.intent == model.predict(text, topK: 1).topK.first?.label)
         }
     }
+
+    /// The explanation's score is recomputed here from the model's own forward pass (z = W h + b), so a
+    /// pooling the explanation did not follow would show.
+    @Test("an explanation's score is the class's logit, under either pooling", arguments: Pooling.allCases)
+    func explanationMatchesForward(pooling: Pooling) throws {
+        var settings = ClassifierTests.smallHyperparameters()
+        settings.pooling = pooling
+        let model = try NGramTrainer(hyperparameters: settings, seed: 2).train(DefaultDataset.examples())
+        for text in ["book me a flight to berlin tomorrow", "какая погода в москве", "réserve un vol zzqx"] {
+            let explanation = model.explain(text)
+            var scratch = NGramClassifier.Scratch()
+            model.score(text, scratch: &scratch)
+            let best = try #require(model.labels.displayNames.firstIndex(of: explanation.intent))
+            var logit = model.bias[best]
+            for d in 0..<model.dimension { logit += model.output[best * model.dimension + d] * scratch.hidden[d] }
+            #expect(abs(explanation.score - logit) < 1e-4, "\(text): explained \(explanation.score), forward \(logit)")
+        }
+    }
+
+    @Test("per-kind pooling gives words, word n-grams and character n-grams the same total weight")
+    func perKindShares() throws {
+        let examples = DefaultDataset.examples()
+        let model = try NGramTrainer(hyperparameters: ClassifierTests.smallHyperparameters(), seed: 2).train(examples)
+        #expect(model.hyperparameters.pooling == .perKind)
+        let sentence = try #require(examples.map(\.text).max { $0.count < $1.count })
+        let origins = model.extractor.describe(sentence)
+        let coefficients = model.poolingCoefficients(rows: origins.map { model.table.row(of: $0.id) }, kinds: origins.map(\.kind))
+        let kinds: [FeatureExtractor.Kind] = [.word, .wordNgram, .charNgram]
+        let shares = kinds.map { kind in zip(origins, coefficients).filter { $0.0.kind == kind }.map(\.1).reduce(0, +) }
+        // A training sentence: every feature of it has a row, so no weight goes to unseen ones.
+        for share in shares { #expect(abs(share - 1.0 / 3) < 1e-5, "shares \(shares)") }
+    }
 }

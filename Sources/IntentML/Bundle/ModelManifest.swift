@@ -5,7 +5,8 @@
 public struct ModelManifest: Codable, Sendable, Equatable {
     /// The bundle layout this version of the library writes; it reads this one and every earlier one.
     /// 2: `vocabulary.txt` words are escaped (`VocabularyCodec`); 1 wrote them raw.
-    public static let currentFormatVersion = 2
+    /// 3: the n-gram settings name their `pooling`; bundles before it pooled by `mean`.
+    public static let currentFormatVersion = 3
     /// The model kind of the n-gram classifier.
     public static let ngramKind = "ngram"
     /// The model kind of the LSTM with self-attention.
@@ -125,6 +126,18 @@ public struct ModelManifest: Codable, Sendable, Equatable {
             hyperparameters = .ensemble(try container.decode(EnsembleHyperparameters.self, forKey: .hyperparameters))
         default:
             throw DecodingError.dataCorruptedError(forKey: .modelKind, in: container, debugDescription: "unknown model kind '\(modelKind)'")
+        }
+        if formatVersion < 3 {
+            // Written before pooling was a setting: the n-gram model (alone or in an ensemble) pooled by mean.
+            switch hyperparameters {
+            case .ngram(var settings):
+                settings.pooling = .mean
+                hyperparameters = .ngram(settings)
+            case .ensemble(var settings):
+                settings.ngram.pooling = .mean
+                hyperparameters = .ensemble(settings)
+            case .lstmAttention: break
+            }
         }
         name = try container.decode(String.self, forKey: .name)
         version = try container.decode(String.self, forKey: .version)

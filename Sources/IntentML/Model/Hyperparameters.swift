@@ -27,7 +27,7 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
     /// Initial SGD learning rate, decayed linearly to zero over training (as fastText does).
     public var learningRate: Float = 0.5
     /// Longest word n-gram (1 = words only).
-    public var wordNgrams = 2
+    public var wordNgrams = 3
     /// Shortest character n-gram, counting the `<` `>` word boundaries; 0 disables character n-grams.
     public var charNgramMin = 3
     /// Longest character n-gram.
@@ -39,11 +39,13 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
     public var minCount = 1
     /// Softmax (multi-class over label sets, the default) or one-vs-all sigmoids (multi-label).
     public var loss: Loss = .softmax
+    /// How feature vectors are pooled into the sentence vector (see `Pooling`).
+    public var pooling: Pooling = .perKind
     /// Exponent of the class weights `(N / (C * n_c))^a`: 0 weighs every example alike, 1 balances classes
     /// fully. Rare intents otherwise lose to the majority intent on the words they share with it.
     public var classWeightExponent: Float = 0.5
     /// Strength of the supervised feature weights (see `FeatureWeighting`); 0 gives every feature weight 1.
-    public var featureWeighting: Float = 8
+    public var featureWeighting: Float = 4
     /// Pseudo-counts that pull a rare feature's class distribution toward the prior.
     public var featureWeightSmoothing: Float = 2
     /// Share of the training data held out, stratified, for calibration when no `--valid` file is given.
@@ -67,7 +69,7 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
         case charNgramMax = "char_ngram_max"
         case hashBuckets = "hash_buckets"
         case minCount = "min_count"
-        case loss
+        case loss, pooling
         case classWeightExponent = "class_weight_exponent"
         case featureWeighting = "feature_weighting"
         case featureWeightSmoothing = "feature_weight_smoothing"
@@ -90,6 +92,7 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
         hashBuckets = try container.decodeIfPresent(UInt32.self, forKey: .hashBuckets) ?? defaults.hashBuckets
         minCount = try container.decodeIfPresent(Int.self, forKey: .minCount) ?? defaults.minCount
         loss = try container.decodeIfPresent(Loss.self, forKey: .loss) ?? defaults.loss
+        pooling = try container.decodeIfPresent(Pooling.self, forKey: .pooling) ?? defaults.pooling
         classWeightExponent = try container.decodeIfPresent(Float.self, forKey: .classWeightExponent) ?? defaults.classWeightExponent
         featureWeighting = try container.decodeIfPresent(Float.self, forKey: .featureWeighting) ?? defaults.featureWeighting
         featureWeightSmoothing = try container.decodeIfPresent(Float.self, forKey: .featureWeightSmoothing) ?? defaults.featureWeightSmoothing

@@ -44,16 +44,16 @@ extension NGramClassifier {
         let origins = extractor.describe(text)
         let tokenTexts = Tokenizer.tokens(of: text)
         let rows = origins.map { table.row(of: $0.id) }
-        let total = rows.reduce(Float(0)) { $0 + ($1 >= 0 ? featureWeights[Int($1)] : FeatureWeighting.unseenWeight) }
+        let coefficients = poolingCoefficients(rows: rows, kinds: origins.map(\.kind))
         var tokenShares = [Float](repeating: 0, count: tokenTexts.count)
         var features: [FeatureContribution] = []
         var score = bias[best]
-        for (origin, row) in zip(origins, rows) {
+        for (index, (origin, row)) in zip(origins, rows).enumerated() {
             var contribution: Float = 0
-            if row >= 0, total > 0 {
+            if row >= 0 {
                 var dot: Float = 0
                 for d in 0..<dimension { dot += output[best * dimension + d] * embeddings[Int(row) * dimension + d] }
-                contribution = featureWeights[Int(row)] / total * dot
+                contribution = coefficients[index] * dot
             }
             score += contribution
             features.append(FeatureContribution(feature: origin.text, kind: origin.kind, contribution: contribution))
@@ -66,5 +66,27 @@ extension NGramClassifier {
         return Explanation(
             intent: labels.displayNames[best], score: score, bias: bias[best], features: features,
             tokens: zip(tokenTexts, tokenShares).map { TokenContribution(token: $0, contribution: $1) })
+    }
+
+    /// The weight of each feature in the sentence vector, `h = sum_i c_i E[rows[i]]`, under the model's pooling.
+    func poolingCoefficients(rows: [Int32], kinds: [FeatureExtractor.Kind]) -> [Float] {
+        switch hyperparameters.pooling {
+        case .mean:
+            let total = rows.reduce(Float(0)) { $0 + ($1 >= 0 ? featureWeights[Int($1)] : FeatureWeighting.unseenWeight) }
+            return rows.map { $0 >= 0 && total > 0 ? featureWeights[Int($0)] / total : 0 }
+        case .perKind:
+            let starts = FeatureKindStarts(
+                wordNgrams: kinds.firstIndex { $0 != .word } ?? kinds.count,
+                charNgrams: kinds.firstIndex { $0 == .charNgram } ?? kinds.count)
+            var coefficients = [Float](repeating: 0, count: rows.count)
+            rows.withUnsafeBufferPointer { r in
+                featureWeights.withUnsafeBufferPointer { a in
+                    coefficients.withUnsafeMutableBufferPointer { c in
+                        NGramClassifier.perKindCoefficients(r, starts: starts, weights: a, into: c)
+                    }
+                }
+            }
+            return coefficients
+        }
     }
 }

@@ -61,6 +61,7 @@ public struct NGramClassifier: Sendable {
         var features = FeatureScratch()
         var rows: [Int32] = []
         var hidden: [Float] = []
+        var coefficients: [Float] = []
         /// The class probabilities of the last sentence scored.
         public internal(set) var probabilities: [Float] = []
         public init() {}
@@ -71,7 +72,8 @@ public struct NGramClassifier: Sendable {
         extractor.extract(text, into: &scratch.features)
         scratch.rows.removeAll(keepingCapacity: true)
         for id in scratch.features.features { scratch.rows.append(table.row(of: id)) }
-        forward(rows: scratch.rows, hidden: &scratch.hidden, probabilities: &scratch.probabilities)
+        let starts = FeatureKindStarts(wordNgrams: scratch.features.wordNgramStart, charNgrams: scratch.features.charNgramStart)
+        forward(rows: scratch.rows, starts: starts, coefficients: &scratch.coefficients, hidden: &scratch.hidden, probabilities: &scratch.probabilities)
     }
 
     /// Predicts the intent of `text` with the `topK` best in-domain classes.
@@ -88,16 +90,26 @@ public struct NGramClassifier: Sendable {
 
     /// The forward pass over embedding rows (-1 = unseen feature).
     // h: [D] = mean of E[rows]; z: [C] = W h + b; p: [C] = softmax(z) or sigmoid(z)
-    func forward(rows: [Int32], hidden: inout [Float], probabilities: inout [Float]) {
+    func forward(rows: [Int32], starts: FeatureKindStarts, coefficients: inout [Float], hidden: inout [Float], probabilities: inout [Float]) {
         let dimension = self.dimension
         let classCount = labels.count
+        let pooling = hyperparameters.pooling
         if hidden.count != dimension { hidden = Array(repeating: 0, count: dimension) }
         if probabilities.count != classCount { probabilities = Array(repeating: 0, count: classCount) }
+        if pooling == .perKind && coefficients.count < rows.count { coefficients = Array(repeating: 0, count: rows.count) }
         hidden.withUnsafeMutableBufferPointer { h in
             embeddings.withUnsafeBufferPointer { e in
                 featureWeights.withUnsafeBufferPointer { a in
                     rows.withUnsafeBufferPointer { r in
-                        _ = NGramClassifier.weightedMean(r, weights: a, embeddings: e, dimension: dimension, into: h)
+                        switch pooling {
+                        case .mean:
+                            _ = NGramClassifier.weightedMean(r, weights: a, embeddings: e, dimension: dimension, into: h)
+                        case .perKind:
+                            coefficients.withUnsafeMutableBufferPointer { c in
+                                NGramClassifier.perKindCoefficients(r, starts: starts, weights: a, into: c)
+                                NGramClassifier.weightedSum(r, coefficients: UnsafeBufferPointer(c), embeddings: e, dimension: dimension, into: h)
+                            }
+                        }
                     }
                 }
             }

@@ -28,6 +28,10 @@ extension NGramTrainer {
         let classCount = encoded.classCount
         let loss = hyperparameters.loss
         let baseRate = hyperparameters.learningRate
+        let pooling = hyperparameters.pooling
+        var longest = 0
+        for index in slice { longest = max(longest, encoded.offsets[index + 1] - encoded.offsets[index]) }
+        var coefficients = [Float](repeating: 0, count: longest)
         var hidden = [Float](repeating: 0, count: dimension)
         var gradHidden = [Float](repeating: 0, count: dimension)
         var scores = [Float](repeating: 0, count: classCount)
@@ -46,14 +50,23 @@ extension NGramTrainer {
                     let targets = encoded.targets[exampleIndex]
                     let exampleRate = rate * encoded.weights[exampleIndex]
 
+                    let starts = encoded.kindStarts[exampleIndex]
                     hidden.withUnsafeMutableBufferPointer { h in
                         gradHidden.withUnsafeMutableBufferPointer { gh in
+                          coefficients.withUnsafeMutableBufferPointer { c in
                             scores.withUnsafeMutableBufferPointer { p in
                                 guard let hBase = h.baseAddress, let ghBase = gh.baseAddress else { return }
-                                // Forward. h: [D] = sum_r a_r E[r] / sum_r a_r  (a: supervised feature weights)
-                                let weightTotal = NGramClassifier.weightedMean(
-                                    rows, weights: featureWeights, embeddings: UnsafeBufferPointer(e), dimension: dimension, into: h)
-                                let inverseCount = 1 / weightTotal
+                                // Forward. h: [D] = sum_r a_r E[r] / sum_r a_r  (a: supervised feature weights),
+                                // or with per-kind pooling h = sum_i c_i E[r_i] (`perKindCoefficients`).
+                                var inverseCount: Float = 1
+                                switch pooling {
+                                case .mean:
+                                    inverseCount = 1 / NGramClassifier.weightedMean(
+                                        rows, weights: featureWeights, embeddings: UnsafeBufferPointer(e), dimension: dimension, into: h)
+                                case .perKind:
+                                    NGramClassifier.perKindCoefficients(rows, starts: starts, weights: featureWeights, into: c)
+                                    NGramClassifier.weightedSum(rows, coefficients: UnsafeBufferPointer(c), embeddings: UnsafeBufferPointer(e), dimension: dimension, into: h)
+                                }
                                 // z: [C] = W h + b; p = softmax(z) or sigmoid(z)
                                 NGramClassifier.logits(hidden: UnsafeBufferPointer(h), output: UnsafeBufferPointer(w), bias: UnsafeBufferPointer(b), into: p)
                                 NGramClassifier.activate(p, loss: loss)
@@ -83,14 +96,24 @@ extension NGramTrainer {
                                     }
                                     b[c] -= gradient
                                 }
-                                // dL/dE[r] = dL/dh * a_r / sum a for every feature row of the sentence.
-                                for d in 0..<dimension { ghBase[d] *= inverseCount }
-                                for row in rows {
-                                    let weight = featureWeights[Int(row)]
-                                    let target = eBase + Int(row) * dimension
-                                    for d in 0..<dimension { target[d] -= weight * ghBase[d] }
+                                // dL/dE[r] = dL/dh * a_r / sum a (or c_i) for every feature row of the sentence.
+                                switch pooling {
+                                case .mean:
+                                    for d in 0..<dimension { ghBase[d] *= inverseCount }
+                                    for row in rows {
+                                        let weight = featureWeights[Int(row)]
+                                        let target = eBase + Int(row) * dimension
+                                        for d in 0..<dimension { target[d] -= weight * ghBase[d] }
+                                    }
+                                case .perKind:
+                                    for (i, row) in rows.enumerated() {
+                                        let weight = c[i]
+                                        let target = eBase + Int(row) * dimension
+                                        for d in 0..<dimension { target[d] -= weight * ghBase[d] }
+                                    }
                                 }
                             }
+                          }
                         }
                     }
                 }
@@ -123,7 +146,17 @@ extension NGramTrainer {
         hidden.withUnsafeMutableBufferPointer { h in
             encoded.featureWeights.withUnsafeBufferPointer { a in
                 rows.withUnsafeBufferPointer { r in
-                    _ = NGramClassifier.weightedMean(r, weights: a, embeddings: UnsafeBufferPointer(weights.embeddings), dimension: dimension, into: h)
+                    let embeddings = UnsafeBufferPointer(weights.embeddings)
+                    switch hyperparameters.pooling {
+                    case .mean:
+                        _ = NGramClassifier.weightedMean(r, weights: a, embeddings: embeddings, dimension: dimension, into: h)
+                    case .perKind:
+                        var coefficients = [Float](repeating: 0, count: r.count)
+                        coefficients.withUnsafeMutableBufferPointer { c in
+                            NGramClassifier.perKindCoefficients(r, starts: encoded.kindStarts[exampleIndex], weights: a, into: c)
+                            NGramClassifier.weightedSum(r, coefficients: UnsafeBufferPointer(c), embeddings: embeddings, dimension: dimension, into: h)
+                        }
+                    }
                 }
             }
             probabilities.withUnsafeMutableBufferPointer { p in

@@ -81,6 +81,8 @@ public struct NGramTrainer: Sendable {
         /// Rows of example i: rows[offsets[i]..<offsets[i+1]].
         var rows: [Int32]
         var offsets: [Int]
+        /// Where each example's word n-grams and character n-grams start among its rows.
+        var kindStarts: [FeatureKindStarts]
         /// The classes each example is positive for.
         var targets: [[Int32]]
         var classCount: Int
@@ -97,12 +99,14 @@ public struct NGramTrainer: Sendable {
         var rows: [Int32] = []
         var offsets: [Int] = [0]
         var targets: [[Int32]] = []
+        var kindStarts: [FeatureKindStarts] = []
         var scratch = FeatureScratch()
         var documentCounts: [Int64: Int32] = [:]
         var seenInSentence = Set<Int32>()
         let classIndex = Dictionary(uniqueKeysWithValues: labels.classes.enumerated().map { ($1, Int32($0)) })
         for example in examples {
             extractor.extract(example.text, into: &scratch)
+            kindStarts.append(FeatureKindStarts(wordNgrams: scratch.wordNgramStart, charNgrams: scratch.charNgramStart))
             for id in scratch.features {
                 if let row = idToRow[id] {
                     rows.append(row)
@@ -137,7 +141,7 @@ public struct NGramTrainer: Sendable {
         let featureWeights = FeatureWeighting.weights(
             rowCount: ids.count, counts: documentCounts, classTotals: labels.counts,
             strength: hyperparameters.featureWeighting, smoothing: hyperparameters.featureWeightSmoothing)
-        return EncodedExamples(table: FeatureTable(ids: ids), rows: rows, offsets: offsets, targets: targets,
+        return EncodedExamples(table: FeatureTable(ids: ids), rows: rows, offsets: offsets, kindStarts: kindStarts, targets: targets,
                                classCount: labels.count, weights: weights, featureWeights: featureWeights)
     }
 }

@@ -57,7 +57,13 @@ public struct FeatureExtractor: Sendable {
         let tokenCount = scratch.tokens.count
         var features = scratch.features
         scratch.features = []
-        defer { scratch.features = features }
+        // Where the word n-grams and the character n-grams start in `features` (set as they are reached).
+        var wordNgramStart = features.count, charNgramStart = features.count
+        defer {
+            scratch.features = features
+            scratch.wordNgramStart = wordNgramStart
+            scratch.charNgramStart = charNgramStart
+        }
         scratch.scalars.withUnsafeBufferPointer { scalars in
             scratch.tokenHashes.removeAll(keepingCapacity: true)
             for range in scratch.tokens { scratch.tokenHashes.append(FeatureHashing.tokenHash(scalars, range)) }
@@ -76,6 +82,8 @@ public struct FeatureExtractor: Sendable {
                 let id = FeatureHashing.bucket(hashes[index], salt: FeatureHashing.unigramSalt, buckets: buckets)
                 body(id, .word, index..<(index + 1), { text(index..<(index + 1)) }, &features)
             }
+            wordNgramStart = features.count
+            charNgramStart = features.count
             // Word n-grams over the sentence padded with boundary markers, so `<s> what` is a feature.
             if wordNgrams >= 2 && tokenCount > 0 {
                 for order in 2...wordNgrams {
@@ -97,6 +105,7 @@ public struct FeatureExtractor: Sendable {
                     }
                 }
             }
+            charNgramStart = features.count
             // Character n-grams of each token wrapped in boundary markers `<` and `>`.
             guard charNgramMin > 0, charNgramMax >= charNgramMin else { return }
             let begin: UInt32 = 0x3C, end: UInt32 = 0x3E
@@ -145,8 +154,11 @@ public struct FeatureScratch: Sendable {
     /// The token ranges of the last sentence, as offsets into its normalised scalars.
     public internal(set) var tokens: [Range<Int>] = []
     var tokenHashes: [UInt64] = []
-    /// The feature ids of the last sentence.
+    /// The feature ids of the last sentence: its words, then its word n-grams from `wordNgramStart`, then
+    /// its character n-grams from `charNgramStart`.
     public internal(set) var features: [UInt32] = []
+    public internal(set) var wordNgramStart = 0
+    public internal(set) var charNgramStart = 0
 
     public init() {
         scalars.reserveCapacity(256)
