@@ -36,6 +36,7 @@ let package = Package(
         .target(
             name: "HTTPServing",
             dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -120,17 +121,19 @@ let package = Package(
         .testTarget(
             name: "DeployerTests",
             dependencies: [
-                "Deployer",
+                "Deployer", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Not shipped: the bare Hummingbird route that scripts/bench-api.sh measures `intent serve` against.
         .executableTarget(name: "BareRoute", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
-        .testTarget(name: "IntentMLTests", dependencies: ["IntentML", "IntentReports", "IntentSupport"], resources: [.copy("Fixtures")]),
+        // What the test targets share: free ports, scratch directories, the external tools some tests need.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "IntentMLTests", dependencies: ["IntentML", "IntentReports", "IntentSupport", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "IntentML", "IntentSupport", "MLflowTracking", "HTTPServing",
+                "App", "IntentML", "IntentSupport", "MLflowTracking", "HTTPServing", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -73,7 +73,9 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
     router.add(middleware: RequestIDMiddleware())
     // Outside the error middleware: a HEAD gets the headers of the GET's answer, errors included.
     router.add(middleware: HeadMiddleware())
-    router.add(middleware: APIErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes, routes: servedRoutes))
+    router.add(middleware: JSONErrorMiddleware<APIRequestContext>(
+        tooLarge: APIError.payloadTooLarge(limit: configuration.maxBodyBytes), routes: servedRoutes,
+        metadata: { context in ["intent.request_id": "\(context.requestID)"] }))
     let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics, requestLog: requestLog,
                                      budgets: budgets)
     PredictRoute.register(on: router, endpoint: predict)
@@ -108,7 +110,7 @@ func buildRouter(configuration: APIConfiguration, model: ServedModel, metrics: A
 }
 
 /// Every route the server answers, with its methods; any other method on these paths (TRACE, QUERY,
-/// whatever a client makes up) is a 405 with `Allow` (see `APIErrorMiddleware`). A router test checks
+/// whatever a client makes up) is a 405 with `Allow` (see `JSONErrorMiddleware`). A router test checks
 /// that the OpenAPI document lists exactly these.
 let servedRoutes: [(path: String, methods: [HTTPRequest.Method])] = [
     (PredictRoute.path, PredictRoute.methods), ("/v1/model", [.get]), ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),

@@ -4,7 +4,7 @@ import Hummingbird
 import NIOCore
 
 /// Why a request was refused: an HTTP status, a stable code and a message a client can act on.
-struct APIError: Error, Sendable, CustomStringConvertible {
+struct APIError: HTTPErrorResponse, Sendable, CustomStringConvertible {
     var status: HTTPResponse.Status
     var code: String
     var message: String
@@ -40,67 +40,9 @@ struct APIError: Error, Sendable, CustomStringConvertible {
 
     /// The JSON error body `{"error": {"code", "message"}}`.
     var response: Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
+        var headers: HTTPFields = [:]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         if closesConnection { headers[.connection] = "close" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONErrorBody.bytes(code: code, message: message))))
-    }
-}
-
-/// Maps everything thrown below it to the JSON error shape: `APIError` as is, the framework's own
-/// errors (unknown route, body too large) by their status, anything else as a 500 without internals.
-struct APIErrorMiddleware: RouterMiddleware {
-    typealias Context = APIRequestContext
-    /// The configured body cap, named in the 413 a streamed body gets.
-    let maxBodyBytes: Int
-    /// Methods by path: a known path asked with another method is a 405 rather than a 404.
-    let allowed: [String: String]
-
-    init(maxBodyBytes: Int, routes: [(path: String, methods: [HTTPRequest.Method])]) {
-        self.maxBodyBytes = maxBodyBytes
-        // HEAD is answered wherever GET is (HeadMiddleware).
-        allowed = Dictionary(routes.map { route in
-            (route.path, (route.methods + (route.methods.contains(.get) ? [.head] : [])).map(\.rawValue).joined(separator: ", "))
-        }, uniquingKeysWith: { $1 })
-    }
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as APIError {
-            return error.response
-        } catch let error as HTTPResponseError {
-            switch error.status {
-            case .notFound:
-                if let methods = allowed[request.uri.path] {
-                    var response = APIError(status: .methodNotAllowed, code: "method_not_allowed",
-                                            message: "\(request.method) is not allowed on \(request.uri.path); use \(methods)").response
-                    response.headers[.allow] = methods
-                    return response
-                }
-                return APIError(status: .notFound, code: "not_found", message: "no route \(request.method) \(request.uri.path)").response
-            case .contentTooLarge: return APIError.payloadTooLarge(limit: maxBodyBytes).response
-            default: return APIError(status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase).response
-            }
-        } catch {
-            // A client that went away half-way through its upload is not the server's error: nothing to act on.
-            if Self.isDisconnection(error) {
-                context.logger.debug("client went away", metadata: ["error": "\(error)", "intent.request_id": "\(context.requestID)"])
-                return APIError(status: .badRequest, code: "incomplete_request", message: "the connection closed before the request was whole",
-                                closesConnection: true).response
-            }
-            context.logger.error("request failed", metadata: ["error": "\(error)", "intent.request_id": "\(context.requestID)"])
-            return APIError(status: .internalServerError, code: "internal", message: "internal error; see the server log").response
-        }
-    }
-}
-
-extension APIErrorMiddleware {
-    /// Whether `error` says the connection ended under the request (reset, closed, cancelled), rather than
-    /// that the server failed.
-    static func isDisconnection(_ error: any Error) -> Bool {
-        if error is CancellationError || error is ChannelError || error is IOError { return true }
-        if let error = error as? NIOAsyncWriterError, error == .alreadyFinished() { return true }
-        return false
+        return JSONErrorBody.response(status, code: code, message: message, headers: headers)
     }
 }

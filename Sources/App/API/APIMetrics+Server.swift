@@ -2,29 +2,26 @@ import HTTPServing
 
 /// The connection and memory guards' figures on the metrics page.
 extension APIMetrics {
-    static func serverLines(connections: ConnectionRegistry, budgets: APIBudgets) -> [String] {
+    static func writeServer(connections: ConnectionRegistry, budgets: APIBudgets, to text: inout PrometheusText) {
         let counts = connections.counters
-        return [
-            "# HELP intent_http_connections Connections open now.", "# TYPE intent_http_connections gauge",
-            "intent_http_connections \(counts.open)",
-            "# HELP intent_http_connections_max Connections open at once, at most (idle ones are closed to make room).",
-            "# TYPE intent_http_connections_max gauge", "intent_http_connections_max \(connections.maxConnections)",
-            "# HELP intent_http_connections_opened_total Connections accepted.", "# TYPE intent_http_connections_opened_total counter",
-            "intent_http_connections_opened_total \(counts.opened)",
-            "# HELP intent_http_connections_evicted_total Idle connections closed to make room under the cap.",
-            "# TYPE intent_http_connections_evicted_total counter", "intent_http_connections_evicted_total \(counts.evicted)",
-            "# HELP intent_http_connections_timed_out_total Connections closed by a read timeout (idle, head or body).",
-            "# TYPE intent_http_connections_timed_out_total counter", "intent_http_connections_timed_out_total \(counts.timedOut)",
-            "# HELP intent_http_requests_refused_total Requests refused before routing (408, 414, 431, 400 for a malformed head).",
-            "# TYPE intent_http_requests_refused_total counter", "intent_http_requests_refused_total \(counts.refusedHeads)",
-            "# HELP intent_http_in_flight_bytes Bytes of request bodies and of answers held now, by budget.",
-            "# TYPE intent_http_in_flight_bytes gauge",
-            "intent_http_in_flight_bytes{budget=\"bodies\"} \(budgets.bodies.inUse)",
-            "intent_http_in_flight_bytes{budget=\"answers\"} \(budgets.responses.inUse)",
-            "# HELP intent_http_in_flight_refusals_total Requests answered 503 because a budget was spent, by budget.",
-            "# TYPE intent_http_in_flight_refusals_total counter",
-            "intent_http_in_flight_refusals_total{budget=\"bodies\"} \(budgets.bodies.refused)",
-            "intent_http_in_flight_refusals_total{budget=\"answers\"} \(budgets.responses.refused)",
-        ]
+        text.family("intent_http_connections", help: "Connections open now.", kind: .gauge)
+        text.sample("intent_http_connections", counts.open)
+        text.family("intent_http_connections_max", help: "Connections open at once, at most (idle ones are closed to make room).", kind: .gauge)
+        text.sample("intent_http_connections_max", connections.maxConnections)
+        text.family("intent_http_connections_opened_total", help: "Connections accepted.", kind: .counter)
+        text.sample("intent_http_connections_opened_total", counts.opened)
+        text.family("intent_http_connections_evicted_total", help: "Idle connections closed to make room under the cap.", kind: .counter)
+        text.sample("intent_http_connections_evicted_total", counts.evicted)
+        text.family("intent_http_connections_timed_out_total", help: "Connections closed by a read timeout (idle, head or body).", kind: .counter)
+        text.sample("intent_http_connections_timed_out_total", counts.timedOut)
+        text.family("intent_http_requests_refused_total",
+                    help: "Requests refused before routing (408, 414, 431, 400 for a malformed head).", kind: .counter)
+        text.sample("intent_http_requests_refused_total", counts.refusedHeads)
+        text.family("intent_http_in_flight_bytes", help: "Bytes of request bodies and of answers held now, by budget.", kind: .gauge)
+        text.sample("intent_http_in_flight_bytes", labels: [("budget", "bodies")], budgets.bodies.inUse)
+        text.sample("intent_http_in_flight_bytes", labels: [("budget", "answers")], budgets.responses.inUse)
+        text.family("intent_http_in_flight_refusals_total", help: "Requests answered 503 because a budget was spent, by budget.", kind: .counter)
+        text.sample("intent_http_in_flight_refusals_total", labels: [("budget", "bodies")], budgets.bodies.refused)
+        text.sample("intent_http_in_flight_refusals_total", labels: [("budget", "answers")], budgets.responses.refused)
     }
 }

@@ -21,19 +21,6 @@ final class APIMetrics: @unchecked Sendable {
     static let durationBounds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]
     static let confidenceBounds: [Double] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1]
 
-    private struct Histogram {
-        var counts: [Int]
-        var sum = 0.0
-        var count = 0
-        init(buckets: Int) { counts = [Int](repeating: 0, count: buckets) }
-
-        mutating func observe(_ value: Double, bounds: [Double]) {
-            for (index, bound) in bounds.enumerated() where value <= bound { counts[index] += 1 }
-            sum += value
-            count += 1
-        }
-    }
-
     private struct RouteStatus: Hashable {
         var route: String
         var status: Int
@@ -41,9 +28,9 @@ final class APIMetrics: @unchecked Sendable {
 
     private let lock = NSLock()
     private var requests: [RouteStatus: Int] = [:]
-    private var durations: [String: Histogram] = [:]
+    private var durations: [String: PrometheusHistogram] = [:]
     private var predictions: [String: Int] = [:]
-    private var confidence = Histogram(buckets: APIMetrics.confidenceBounds.count)
+    private var confidence = PrometheusHistogram(bounds: APIMetrics.confidenceBounds)
     private var eventLoopAnswers = 0
 
     /// One request on `route` (the matched template, e.g. `/v1/predict`) answered `status` in `duration`;
@@ -53,7 +40,7 @@ final class APIMetrics: @unchecked Sendable {
         lock.lock()
         requests[RouteStatus(route: route, status: status), default: 0] += 1
         if onEventLoop { eventLoopAnswers += 1 }
-        durations[route, default: Histogram(buckets: Self.durationBounds.count)].observe(seconds, bounds: Self.durationBounds)
+        durations[route, default: PrometheusHistogram(bounds: Self.durationBounds)].observe(seconds)
         lock.unlock()
     }
 
@@ -61,7 +48,7 @@ final class APIMetrics: @unchecked Sendable {
     func recordPrediction(intent: String, confidence value: Float) {
         lock.lock()
         predictions[intent, default: 0] += 1
-        confidence.observe(Double(value), bounds: Self.confidenceBounds)
+        confidence.observe(Double(value))
         lock.unlock()
     }
 
@@ -72,57 +59,37 @@ final class APIMetrics: @unchecked Sendable {
         let requests = self.requests, durations = self.durations, predictions = self.predictions, confidence = self.confidence
         let eventLoopAnswers = self.eventLoopAnswers
         lock.unlock()
-        var lines: [String] = [
-            "# HELP intent_http_requests_total HTTP requests answered, by route and status.",
-            "# TYPE intent_http_requests_total counter",
-        ]
+        var text = PrometheusText()
+        text.family("intent_http_requests_total", help: "HTTP requests answered, by route and status.", kind: .counter)
         for (key, count) in requests.sorted(by: { ($0.key.route, $0.key.status) < ($1.key.route, $1.key.status) }) {
-            lines.append("intent_http_requests_total{route=\"\(Self.escape(key.route))\",status=\"\(key.status)\"} \(count)")
+            text.sample("intent_http_requests_total", labels: [("route", key.route), ("status", String(key.status))], count)
         }
-        lines += ["# HELP intent_http_fast_path_requests_total Prediction requests answered on the event loop (included in intent_http_requests_total).",
-                  "# TYPE intent_http_fast_path_requests_total counter", "intent_http_fast_path_requests_total \(eventLoopAnswers)"]
-        lines += ["# HELP intent_http_request_duration_seconds Time to answer a request, by route.",
-                  "# TYPE intent_http_request_duration_seconds histogram"]
+        text.family("intent_http_fast_path_requests_total",
+                    help: "Prediction requests answered on the event loop (included in intent_http_requests_total).", kind: .counter)
+        text.sample("intent_http_fast_path_requests_total", eventLoopAnswers)
+        text.family("intent_http_request_duration_seconds", help: "Time to answer a request, by route.", kind: .histogram)
         for (route, histogram) in durations.sorted(by: { $0.key < $1.key }) {
-            lines += Self.histogramLines("intent_http_request_duration_seconds", label: "route=\"\(Self.escape(route))\",", histogram, Self.durationBounds)
+            text.histogram("intent_http_request_duration_seconds", labels: [("route", route)], histogram)
         }
-        lines += ["# HELP intent_predictions_total Answers given, by intent (<unknown> included).",
-                  "# TYPE intent_predictions_total counter"]
+        text.family("intent_predictions_total", help: "Answers given, by intent (<unknown> included).", kind: .counter)
         for (intent, count) in predictions.sorted(by: { $0.key < $1.key }) {
-            lines.append("intent_predictions_total{intent=\"\(Self.escape(intent))\"} \(count)")
+            text.sample("intent_predictions_total", labels: [("intent", intent)], count)
         }
-        lines += ["# HELP intent_prediction_confidence Confidence of the answers given.",
-                  "# TYPE intent_prediction_confidence histogram"]
-        lines += Self.histogramLines("intent_prediction_confidence", label: "", confidence, Self.confidenceBounds)
-        lines += ["# HELP intent_model_info The model serving now (value 1).", "# TYPE intent_model_info gauge",
-                  "intent_model_info{name=\"\(Self.escape(model.name))\",version=\"\(Self.escape(model.version))\"} 1"]
+        text.family("intent_prediction_confidence", help: "Confidence of the answers given.", kind: .histogram)
+        text.histogram("intent_prediction_confidence", confidence)
+        text.family("intent_model_info", help: "The model serving now (value 1).", kind: .gauge)
+        text.sample("intent_model_info", labels: [("name", model.name), ("version", model.version)], 1)
         if let requestLog {
             let counts = requestLog.counts
-            lines += ["# HELP intent_request_log_written_total Predictions written to the request log.",
-                      "# TYPE intent_request_log_written_total counter", "intent_request_log_written_total \(counts.written)",
-                      "# HELP intent_request_log_dropped_total Predictions not logged because the log queue was full.",
-                      "# TYPE intent_request_log_dropped_total counter", "intent_request_log_dropped_total \(counts.dropped)",
-                      "# HELP intent_request_log_queue_length Predictions waiting to be written to the request log.",
-                      "# TYPE intent_request_log_queue_length gauge", "intent_request_log_queue_length \(counts.queued)"]
+            text.family("intent_request_log_written_total", help: "Predictions written to the request log.", kind: .counter)
+            text.sample("intent_request_log_written_total", counts.written)
+            text.family("intent_request_log_dropped_total", help: "Predictions not logged because the log queue was full.", kind: .counter)
+            text.sample("intent_request_log_dropped_total", counts.dropped)
+            text.family("intent_request_log_queue_length", help: "Predictions waiting to be written to the request log.", kind: .gauge)
+            text.sample("intent_request_log_queue_length", counts.queued)
         }
-        if let server { lines += Self.serverLines(connections: server.connections, budgets: server.budgets) }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    private static func histogramLines(_ name: String, label: String, _ histogram: Histogram, _ bounds: [Double]) -> [String] {
-        var lines: [String] = []
-        for (index, bound) in bounds.enumerated() {
-            lines.append("\(name)_bucket{\(label)le=\"\(bound)\"} \(histogram.counts[index])")
-        }
-        lines.append("\(name)_bucket{\(label)le=\"+Inf\"} \(histogram.count)")
-        let plain = label.isEmpty ? "" : "{\(label.dropLast())}"
-        lines.append("\(name)_sum\(plain) \(histogram.sum)")
-        lines.append("\(name)_count\(plain) \(histogram.count)")
-        return lines
-    }
-
-    static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        if let server { Self.writeServer(connections: server.connections, budgets: server.budgets, to: &text) }
+        return text.text
     }
 }
 

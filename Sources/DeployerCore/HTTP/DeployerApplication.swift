@@ -45,7 +45,7 @@ public func buildDeployerRouter(
         recorder: DeliveryRecorder(store: store), maxBodyBytes: configuration.maxBodyBytes,
         readTimeout: .milliseconds(Int64(configuration.readTimeoutSeconds * 1000)), logger: logger, metrics: metrics, onQueued: onQueued)
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: JSONErrorMiddleware())
+    router.add(middleware: JSONErrorMiddleware<BasicRequestContext>(logName: "the deployer's log"))
     for method in [HTTPRequest.Method.post, .get, .put, .patch, .delete, .head, .options] {
         router.on("/webhook", method: method) { request, _ in try await webhook.respond(to: request) }
     }

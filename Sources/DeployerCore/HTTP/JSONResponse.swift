@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 import NIOCore
 
@@ -29,28 +30,6 @@ enum JSONResponse {
 
     /// The JSON error shape.
     static func error(_ status: HTTPResponse.Status, code: String, message: String) -> Response {
-        struct Body: Encodable {
-            struct Detail: Encodable { var code: String; var message: String }
-            var error: Detail
-        }
-        let data = (try? encoder.encode(Body(error: .init(code: code, message: message)))) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// Turns thrown errors (unknown routes, framework errors) into the JSON error shape; an unexpected error
-/// is a 500 with no internals in the body.
-struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as HTTPResponseError {
-            let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
-            let message = error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : error.status.reasonPhrase
-            return JSONResponse.error(error.status, code: code, message: message)
-        } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)"])
-            return JSONResponse.error(.internalServerError, code: "internal", message: "internal error; see the deployer's log")
-        }
+        JSONErrorBody.response(status, code: code, message: message)
     }
 }

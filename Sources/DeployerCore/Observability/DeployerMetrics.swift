@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 
 /// The deployer's Prometheus metrics, kept in memory and written in the text exposition format.
 ///
@@ -17,15 +18,9 @@ public final class DeployerMetrics: @unchecked Sendable {
     /// minutes (a cold `swift test`).
     static let bucketBounds: [Double] = [0.05, 0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800]
 
-    private struct Histogram {
-        var counts = [Int](repeating: 0, count: DeployerMetrics.bucketBounds.count)
-        var sum = 0.0
-        var count = 0
-    }
-
     private let lock = NSLock()
     private var deliveries: [String: Int] = [:]
-    private var stages: [String: Histogram] = [:]
+    private var stages: [String: PrometheusHistogram] = [:]
 
     public init() {}
 
@@ -40,11 +35,7 @@ public final class DeployerMetrics: @unchecked Sendable {
     public func recordStage(_ stage: String, seconds: Double) {
         let kind = Self.kind(of: stage)
         lock.lock()
-        var histogram = stages[kind] ?? Histogram()
-        for (index, bound) in Self.bucketBounds.enumerated() where seconds <= bound { histogram.counts[index] += 1 }
-        histogram.sum += seconds
-        histogram.count += 1
-        stages[kind] = histogram
+        stages[kind, default: PrometheusHistogram(bounds: Self.bucketBounds)].observe(seconds)
         lock.unlock()
     }
 
@@ -61,36 +52,19 @@ public final class DeployerMetrics: @unchecked Sendable {
         lock.lock()
         let deliveries = self.deliveries, stages = self.stages
         lock.unlock()
-        var lines: [String] = []
-        lines.append("# HELP deployer_webhook_deliveries_total Webhook requests received, by result.")
-        lines.append("# TYPE deployer_webhook_deliveries_total counter")
+        var text = PrometheusText()
+        text.family("deployer_webhook_deliveries_total", help: "Webhook requests received, by result.", kind: .counter)
         for (result, count) in deliveries.sorted(by: { $0.key < $1.key }) {
-            lines.append("deployer_webhook_deliveries_total{result=\"\(Self.escape(result))\"} \(count)")
+            text.sample("deployer_webhook_deliveries_total", labels: [("result", result)], count)
         }
-        lines.append("# HELP deployer_jobs_finished_total Jobs finished, by outcome (from the state database).")
-        lines.append("# TYPE deployer_jobs_finished_total counter")
+        text.family("deployer_jobs_finished_total", help: "Jobs finished, by outcome (from the state database).", kind: .counter)
         for (outcome, count) in jobs.sorted(by: { $0.key < $1.key }) {
-            lines.append("deployer_jobs_finished_total{outcome=\"\(Self.escape(outcome))\"} \(count)")
+            text.sample("deployer_jobs_finished_total", labels: [("outcome", outcome)], count)
         }
-        lines.append("# HELP deployer_stage_duration_seconds Wall time of release stages, by stage kind.")
-        lines.append("# TYPE deployer_stage_duration_seconds histogram")
+        text.family("deployer_stage_duration_seconds", help: "Wall time of release stages, by stage kind.", kind: .histogram)
         for (stage, histogram) in stages.sorted(by: { $0.key < $1.key }) {
-            let label = "stage=\"\(Self.escape(stage))\""
-            for (index, bound) in Self.bucketBounds.enumerated() {
-                lines.append("deployer_stage_duration_seconds_bucket{\(label),le=\"\(Self.format(bound))\"} \(histogram.counts[index])")
-            }
-            lines.append("deployer_stage_duration_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.count)")
-            lines.append("deployer_stage_duration_seconds_sum{\(label)} \(histogram.sum)")
-            lines.append("deployer_stage_duration_seconds_count{\(label)} \(histogram.count)")
+            text.histogram("deployer_stage_duration_seconds", labels: [("stage", stage)], histogram)
         }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
-    }
-
-    static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        return text.text
     }
 }
