@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import Testing
 @testable import App
+import TestSupport
 
 /// HTTP as clients other than this project's own speak it: HEAD, form-encoded query strings, bearer
 /// schemes in any case, byte order marks, and what the metrics call each refusal.
@@ -68,7 +69,7 @@ struct APIProtocolTests {
 
     @Test("the bearer scheme is matched in any case, the token exactly")
     func bearerScheme() throws {
-        let file = IntentProcess.temporaryDirectory().appendingPathComponent("token")
+        let file = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("token")
         try "admin-token-for-tests-0123\n".write(to: file, atomically: true, encoding: .utf8)
         let token = try AdminToken(file: file.path)
         for header in ["Bearer admin-token-for-tests-0123", "bearer admin-token-for-tests-0123", "BEARER  admin-token-for-tests-0123"] {
@@ -111,7 +112,7 @@ struct APIProtocolTests {
 
     @Test("a bundle trained in another directory and moved into place is named after the directory it is served from")
     func servedName() throws {
-        let root = IntentProcess.temporaryDirectory()
+        let root = TestDirectories.make(prefix: "intent-cli")
         let trained = root.appendingPathComponent(".staging-123")
         try FileManager.default.copyItem(at: CommandLineTests.model, to: trained)
         let served = root.appendingPathComponent("current")

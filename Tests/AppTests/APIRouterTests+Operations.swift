@@ -7,16 +7,17 @@ import Logging
 import NIOCore
 import Testing
 @testable import App
+import TestSupport
 
 /// Operating the API: hot reload, request ids and the environment it reads.
 extension APIRouterTests {
     @Test("POST /admin/reload: needs the token, refuses a corrupt bundle while the old model serves, swaps in a good one")
     func reload() async throws {
-        let directory = IntentProcess.temporaryDirectory().appendingPathComponent("served")
+        let directory = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("served")
         try FileManager.default.copyItem(at: Self.modelDirectory, to: directory)
-        let other = IntentProcess.temporaryDirectory().appendingPathComponent("other")
+        let other = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("other")
         _ = try IntentProcess.run(["train", "--output", other.path, "--quiet", "--seed", "7"])
-        let tokenFile = IntentProcess.temporaryDirectory().appendingPathComponent("token")
+        let tokenFile = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("token")
         try "admin-token-for-tests-0123\n".write(to: tokenFile, atomically: true, encoding: .utf8)
         let served = ServedModel(try ServedModel.load(path: directory.path))
         let first = served.current.manifest.version

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import Testing
 @testable import App
+import TestSupport
 
 /// The HTTP API in process: every route, every refusal, and the same answers as `intent predict`.
 @Suite("intent serve API", .serialized)
@@ -40,7 +41,7 @@ struct APIRouterTests {
     /// `GET /v1/model` to name the kind.
     static func expectServesLibraryAnswers(_ classifier: IntentClassifier,
                                            explained: @escaping @Sendable (_ explanation: [String: Any], _ text: String) -> Void) async throws {
-        let path = IntentProcess.temporaryDirectory().appendingPathComponent("served").path
+        let path = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("served").path
         try ModelBundle(classifier: classifier, name: "served", toolVersion: "test", seed: 2, threads: 1,
                         trainingData: .init(sha256: "00", sources: ["<built-in>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
                         metrics: [:]).write(to: path)
@@ -109,7 +110,7 @@ struct APIRouterTests {
     func parityWithBatchCLI() async throws {
         let sentences = ["I want to book a table for two tonight", "Хочу заказать столик на вечер",
                          "明天北京的天气怎么样", "¿Qué tiempo hará mañana en Madrid?", "the mitochondria is the powerhouse of the cell"]
-        let input = IntentProcess.temporaryDirectory().appendingPathComponent("input.txt")
+        let input = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("input.txt")
         try sentences.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
         let cli = try IntentProcess.run(["predict", "--model", Self.modelDirectory.path, "--input", input.path, "--top-k", "3"])
         let rows = cli.stdout.split(separator: "\n").map { Self.json(String($0)) }
@@ -234,7 +235,7 @@ struct APIRouterTests {
     @Test("/metrics counts requests by route and status, answers by intent")
     func metrics() async throws {
         // With the request log on, so its written/dropped/queue metrics are checked too.
-        let log = try RequestLog(settings: .init(path: IntentProcess.temporaryDirectory().appendingPathComponent("requests.sqlite").path),
+        let log = try RequestLog(settings: .init(path: TestDirectories.make(prefix: "intent-cli").appendingPathComponent("requests.sqlite").path),
                                  logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let router = buildRouter(configuration: APIConfiguration(), model: try Self.served(), metrics: APIMetrics(), requestLog: log)
         let application = Application(router: router, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -265,7 +266,7 @@ struct APIRouterTests {
             }
             return try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
         }
-        let file = IntentProcess.temporaryDirectory().appendingPathComponent("metrics.txt")
+        let file = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("metrics.txt")
         try exposition.write(to: file, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -274,7 +275,6 @@ struct APIRouterTests {
         process.standardOutput = pipe
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "promtool: \(output)")
+        #expect(try process.waitForExit() == 0, "promtool: \(output)")
     }
 }

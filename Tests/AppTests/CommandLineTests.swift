@@ -1,6 +1,7 @@
 import Foundation
 import IntentML
 import Testing
+import TestSupport
 
 /// The `intent` CLI at the process boundary: exit codes, messages, files and output rows.
 @Suite("intent CLI", .serialized)
@@ -12,7 +13,7 @@ struct CommandLineTests {
     }
 
     private static let trained = Result<URL, Error> {
-        let directory = IntentProcess.temporaryDirectory().appendingPathComponent("model")
+        let directory = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("model")
         let result = try IntentProcess.run(["train", "--output", directory.path, "--quiet"])
         guard result.status == 0 else { throw SharedModelError.trainingFailed(status: result.status, stderr: result.stderr) }
         return directory
@@ -20,7 +21,7 @@ struct CommandLineTests {
 
     @Test("train on the built-in dataset writes a loadable bundle and reports validation accuracy")
     func train() throws {
-        let directory = IntentProcess.temporaryDirectory().appendingPathComponent("m")
+        let directory = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("m")
         let result = try IntentProcess.run(["train", "--output", directory.path, "--seed", "3"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("validation accuracy"))
@@ -31,7 +32,7 @@ struct CommandLineTests {
 
     @Test("predict: one row per input row, in order, identical to the library's answers")
     func predictRows() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let sentences = DefaultDataset.examples().map(\.text) + ["", "   ", "zzzz"].filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         let input = directory.appendingPathComponent("in.txt")
         try sentences.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
@@ -53,7 +54,7 @@ struct CommandLineTests {
 
     @Test("predict over a directory: shards split its files so that each is predicted exactly once")
     func predictDirectoryShards() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let input = directory.appendingPathComponent("in"), output = directory.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
         let names = (0..<7).map { "part-\($0)" }
@@ -95,7 +96,7 @@ struct CommandLineTests {
 
     @Test("evaluate --format json has the contract fields, and --min-accuracy gates with exit 3")
     func evaluateJSON() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let ood = directory.appendingPathComponent("ood.txt")
         try DefaultDataset.oodSentences.joined(separator: "\n").write(to: ood, atomically: true, encoding: .utf8)
         let report = directory.appendingPathComponent("report.html")
@@ -120,7 +121,7 @@ struct CommandLineTests {
 
     @Test("--model-kind lstm-attention: trains with a config, writes its kind, and predict answers what the library answers")
     func lstmAttention() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let config = directory.appendingPathComponent("lstm.json")
         try #"{"embedding_dimension": 12, "hidden_size": 8, "attention_size": 6, "epochs": 4}"#.write(to: config, atomically: true, encoding: .utf8)
         let model = directory.appendingPathComponent("lstm")
@@ -161,7 +162,7 @@ struct CommandLineTests {
 
     @Test("--model-kind ensemble: trains both members from one config, and predict answers what the library answers")
     func ensemble() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let config = directory.appendingPathComponent("ensemble.json")
         try #"{"ngram_weight": 0.4, "ngram": {"dimension": 16}, "lstm_attention": {"embedding_dimension": 12, "hidden_size": 8, "attention_size": 6, "epochs": 3}}"#
             .write(to: config, atomically: true, encoding: .utf8)
@@ -184,7 +185,7 @@ struct CommandLineTests {
 
     @Test("every training is recorded in the runs registry; runs list and compare read it back")
     func runsRegistry() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let runs = directory.appendingPathComponent("runs").path
         for seed in ["1", "2"] {
             let result = try IntentProcess.run(["train", "--seed", seed, "--output", directory.appendingPathComponent("m\(seed)").path, "--runs-dir", runs, "--quiet"])
@@ -212,7 +213,7 @@ struct CommandLineTests {
 
     @Test("tune writes every trial to study.json and the best setting as a loadable bundle")
     func tune() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let space = directory.appendingPathComponent("space.json")
         try #"{"learning_rate": {"log_uniform": [0.2, 1.0]}, "dimension": {"choice": [8, 16]}}"#.write(to: space, atomically: true, encoding: .utf8)
         let output = directory.appendingPathComponent("study")
@@ -244,7 +245,7 @@ struct CommandLineTests {
 
     @Test("a bad row in the training data is reported with file and line")
     func badTrainingRow() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let data = directory.appendingPathComponent("train.tsv")
         try "book a flight\tbook_flight\nno label here\n".write(to: data, atomically: true, encoding: .utf8)
         let result = try IntentProcess.run(["train", "--data", data.path, "--output", directory.appendingPathComponent("m").path])

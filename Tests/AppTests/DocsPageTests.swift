@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import App
+import TestSupport
 
 /// `/docs` never loads anything from another origin: Swagger UI comes from the server's own files when
 /// installed, and otherwise the page lists the routes and says how to install the viewer.
@@ -14,7 +15,7 @@ struct DocsPageTests {
 
     @Test("with Swagger UI installed, /docs loads it from the server itself, which serves its files")
     func installedViewer() async throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         try "window.SwaggerUIBundle = function () {};".write(to: directory.appendingPathComponent("swagger-ui-bundle.js"), atomically: true, encoding: .utf8)
         try ".swagger-ui {}".write(to: directory.appendingPathComponent("swagger-ui.css"), atomically: true, encoding: .utf8)
         var configuration = APIConfiguration()
@@ -38,7 +39,7 @@ struct DocsPageTests {
 
     @Test("--docs-assets naming a directory without the files is refused, naming the file and the fix")
     func missingFiles() throws {
-        let directory = IntentProcess.temporaryDirectory().path
+        let directory = TestDirectories.make(prefix: "intent-cli").path
         #expect {
             _ = try SwaggerUIAssets.locate(explicit: directory, environment: [:])
         } throws: { error in

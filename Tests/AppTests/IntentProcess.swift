@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `intent` executable as a child process, for tests at the process boundary.
 enum IntentProcess {
@@ -27,7 +28,7 @@ enum IntentProcess {
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MLFLOW_") }.merging(environment) { $1 }
         // A scratch working directory: what a command writes by default (runs/, models/) stays out of the checkout.
-        process.currentDirectoryURL = temporaryDirectory()
+        process.currentDirectoryURL = TestDirectories.make(prefix: "intent-cli")
         let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
@@ -45,8 +46,8 @@ enum IntentProcess {
         }
         let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
         group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+        let status = try process.waitForExit()
+        return Result(status: status, stdout: String(decoding: outputData, as: UTF8.self),
                       stderr: String(decoding: errorData, as: UTF8.self))
     }
 
@@ -58,12 +59,5 @@ enum IntentProcess {
                 continuation.resume(with: Swift.Result { try run(arguments, environment: environment) })
             }
         }
-    }
-
-    /// A new empty temporary directory.
-    static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("intent-cli-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
     }
 }

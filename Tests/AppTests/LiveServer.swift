@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,8 +13,8 @@ final class LiveServer: @unchecked Sendable {
     /// Starts `intent serve <arguments> --host 127.0.0.1 --port <free>` and waits until /readyz answers;
     /// with `descriptorLimit`, under `ulimit -n` of that many open files.
     init(_ arguments: [String], environment: [String: String] = [:], readyWithin seconds: Double = 60, descriptorLimit: Int? = nil) throws {
-        port = try LiveServer.freePort()
-        log = IntentProcess.temporaryDirectory().appendingPathComponent("serve.log")
+        port = try TestPorts.free()
+        log = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let serve = ["serve"] + arguments + ["--host", "127.0.0.1", "--port", "\(port)"]
         if let descriptorLimit {
@@ -68,35 +69,14 @@ final class LiveServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning, Date() < deadline { usleep(20_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return process.terminationStatus
+        return (try? process.waitForExit(timeout: 30)) ?? -1
     }
 
     deinit {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            _ = try? process.waitForExit(timeout: 30)
         }
-    }
-
-    /// A port nothing listens on now: bind port 0, read what the kernel chose, close.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LiveServerError.socket("socket", errno) }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw LiveServerError.socket("bind", errno) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Logging
 import Testing
 @testable import App
@@ -125,7 +126,7 @@ struct LiveServerTests {
 
     @Test("SIGTERM during a load burst: every request the server took is answered and logged, then it exits 0")
     func sigtermUnderLoad() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let logPath = directory.appendingPathComponent("requests.sqlite").path
         let server = try LiveServer(["--model", CommandLineTests.model.path, "--request-log", logPath])
         let load = Load(port: server.port, clients: 8, untilRefused: true)
@@ -160,7 +161,7 @@ struct LiveServerTests {
 
     @Test("hot reload under load loses no request; a corrupt bundle is refused while the old model keeps answering")
     func reloadUnderLoad() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let serving = directory.appendingPathComponent("serving")
         let next = directory.appendingPathComponent("next")
         try FileManager.default.copyItem(at: CommandLineTests.model, to: serving)
@@ -224,7 +225,7 @@ struct LiveServerTests {
     func schemathesis() throws {
         // CI installs schemathesis (.ci/run); there its absence is a failure, not a skip.
         let st = try #require(TestTools.schemathesis, "schemathesis (st) is not installed")
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let token = directory.appendingPathComponent("token")
         try "schemathesis-secret-0123".write(to: token, atomically: true, encoding: .utf8)
         let server = try LiveServer(["--model", CommandLineTests.model.path, "--admin-token-file", token.path,
@@ -240,7 +241,7 @@ struct LiveServerTests {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        process.waitUntilExit()
+        try process.waitForExit()
         let report = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         print("intent serve live: schemathesis: \(report.split(separator: "\n").last ?? "")")
         #expect(process.terminationStatus == 0, "\(report)")

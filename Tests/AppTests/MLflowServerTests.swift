@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -14,10 +15,10 @@ struct MLflowServerTests {
     final class Server: @unchecked Sendable {
         let process = Process()
         let port: Int
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
 
         init() throws {
-            port = try LiveServer.freePort()
+            port = try TestPorts.free()
             let log = directory.appendingPathComponent("mlflow.log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -57,7 +58,7 @@ struct MLflowServerTests {
                 while process.isRunning, Date() < deadline { usleep(50_000) }
                 if process.isRunning { kill(-process.processIdentifier, SIGKILL) }
             }
-            process.waitUntilExit()
+            _ = try? process.waitForExit(timeout: 30)
         }
 
         deinit { stop() }
@@ -67,7 +68,7 @@ struct MLflowServerTests {
     func trainAndTuneAreLogged() async throws {
         let server = try Server()
         defer { server.stop() }
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let runs = directory.appendingPathComponent("runs").path
         let environment = ["MLFLOW_TRACKING_URI": server.uri, "MLFLOW_EXPERIMENT_NAME": "intentops+ci"]
         let trained = try await IntentProcess.runDetached(

@@ -2,6 +2,7 @@ import Foundation
 import IntentML
 @testable import MLflowTracking
 import Testing
+import TestSupport
 
 /// MLflow tracking against an in-process fake of its REST API (the real server: `MLflowServerTests`).
 @Suite("MLflow tracking")
@@ -59,7 +60,7 @@ struct MLflowTrackingTests {
     @Test("intent train logs params, metrics, the epoch history and every file of the run, byte for byte")
     func trainIsLogged() async throws {
         let fake = FakeMLflow()
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let runs = directory.appendingPathComponent("runs").path
         try await fake.serve { uri in
             let result = try await IntentProcess.runDetached(
@@ -96,7 +97,7 @@ struct MLflowTrackingTests {
         fake.fail("runs/log-batch", with: [500])
         // One 503 is retried by itself.
         fake.fail("experiments/get-by-name", with: [503])
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let runs = directory.appendingPathComponent("runs").path
         try await fake.serve { uri in
             let environment = ["MLFLOW_TRACKING_URI": uri, "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1"]
@@ -129,7 +130,7 @@ struct MLflowTrackingTests {
     func unproxiedArtifacts() async throws {
         let fake = FakeMLflow()
         fake.artifactURI = { "s3://bucket/\($0)/\($1)/artifacts" }
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         try await fake.serve { uri in
             let result = try await IntentProcess.runDetached(
                 ["train", "--output", directory.appendingPathComponent("m").path, "--runs-dir", directory.appendingPathComponent("runs").path, "--quiet"],
@@ -142,8 +143,8 @@ struct MLflowTrackingTests {
 
     @Test("an unreachable server or a malformed address: what is wrong, and the exit the case calls for")
     func unreachableAndMalformed() async throws {
-        let directory = IntentProcess.temporaryDirectory()
-        let port = try LiveServer.freePort()
+        let directory = TestDirectories.make(prefix: "intent-cli")
+        let port = try TestPorts.free()
         let result = try await IntentProcess.runDetached(
             ["train", "--output", directory.appendingPathComponent("m").path, "--runs-dir", "none", "--quiet"],
             environment: ["MLFLOW_TRACKING_URI": "http://127.0.0.1:\(port)", "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0"])
@@ -158,7 +159,7 @@ struct MLflowTrackingTests {
     @Test("intent tune logs the study with one child run per trial")
     func tuneIsLogged() async throws {
         let fake = FakeMLflow()
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let space = directory.appendingPathComponent("space.json")
         try #"{"learning_rate": {"log_uniform": [0.2, 1.0]}}"#.write(to: space, atomically: true, encoding: .utf8)
         try await fake.serve { uri in

@@ -1,6 +1,7 @@
 import Foundation
 import IntentML
 import Testing
+import TestSupport
 
 /// Datasets that name their out-of-scope label, closed-set data, and data too thin to train on, through
 /// the real `intent` commands.
@@ -23,7 +24,7 @@ struct OutOfScopeCommandTests {
 
     @Test("--unknown-label maps the dataset's oos label to <unknown> in train and evaluate; evaluate reports both views")
     func unknownLabel() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let data = try Self.dataset(in: directory)
         let model = directory.appendingPathComponent("model").path
         let trained = try IntentProcess.run(["train", "--data", data.path, "--unknown-label", "oos", "--output", model, "--quiet", "--runs-dir", "none"])
@@ -44,7 +45,7 @@ struct OutOfScopeCommandTests {
 
     @Test("closed-set data trains with no threshold by default: nothing is answered <unknown>")
     func closedSetDefault() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let all = try String(contentsOf: try Self.dataset(in: directory), encoding: .utf8)
         let closed = directory.appendingPathComponent("closed.tsv")
         try all.split(separator: "\n").filter { !$0.hasSuffix("\toos") }.joined(separator: "\n").write(to: closed, atomically: true, encoding: .utf8)
@@ -61,7 +62,7 @@ struct OutOfScopeCommandTests {
 
     @Test("one intent or a single row is refused with what to do; single-example intents and --valid labels never trained on are warned about")
     func thinData() throws {
-        let directory = IntentProcess.temporaryDirectory()
+        let directory = TestDirectories.make(prefix: "intent-cli")
         let one = directory.appendingPathComponent("one.tsv")
         try (0..<6).map { "hello there \($0)\tgreet" }.joined(separator: "\n").write(to: one, atomically: true, encoding: .utf8)
         let model = directory.appendingPathComponent("model").path

@@ -9,6 +9,7 @@ import NIOHTTP1
 import Testing
 @testable import App
 @testable import HTTPServing
+import TestSupport
 
 /// `POST /v1/predict` answered on the event loop (`PredictRoute.eventLoopResponder`), at a real socket of the whole
 /// application: it must answer exactly what the router answers, and leave to the router everything it
@@ -194,7 +195,7 @@ struct PredictionFastPathTests {
 
     @Test("request ids, metrics and the request log count what the fast path answered")
     func countsAndLogs() async throws {
-        let path = IntentProcess.temporaryDirectory().appendingPathComponent("requests.sqlite").path
+        let path = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("requests.sqlite").path
         let log = try RequestLog(settings: .init(path: path), logger: Self.quiet)
         let (responses, metrics) = try await Self.withServer(requestLog: log) { port in
             let connection = try HTTPConnection(port: port)

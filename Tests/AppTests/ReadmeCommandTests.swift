@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The README as a newcomer follows it: every `intent` and `deployer` command in its code blocks names a
@@ -44,8 +45,7 @@ struct ReadmeCommandTests {
             process.standardError = pipe
             try process.run()
             let help = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(command.line): \(command.tool) \(command.subcommand) --help failed: \(help.prefix(200))")
+            #expect(try process.waitForExit(timeout: 60) == 0, "\(command.line): \(command.tool) \(command.subcommand) --help failed: \(help.prefix(200))")
             for flag in command.flags {
                 #expect(help.contains(flag), "\(command.line): \(command.tool) \(command.subcommand) has no \(flag)")
             }

@@ -7,6 +7,7 @@ import IntentML
 import Logging
 import Testing
 @testable import App
+import TestSupport
 
 /// The request log: what it keeps, that a full queue never fails a request, retention.
 @Suite("intent serve request log", .serialized)
@@ -14,7 +15,7 @@ struct RequestLogTests {
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     static func log(_ configure: (inout RequestLog.Settings) -> Void = { _ in }) throws -> RequestLog {
-        var settings = RequestLog.Settings(path: IntentProcess.temporaryDirectory().appendingPathComponent("requests.sqlite").path)
+        var settings = RequestLog.Settings(path: TestDirectories.make(prefix: "intent-cli").appendingPathComponent("requests.sqlite").path)
         configure(&settings)
         return try RequestLog(settings: settings, logger: quiet)
     }

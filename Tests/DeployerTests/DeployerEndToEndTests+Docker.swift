@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A release through a real Docker engine and registry, when there are ones (CI starts both).
 extension DeployerEndToEndTests {
@@ -28,7 +29,7 @@ extension DeployerEndToEndTests {
     }
 
     @Test("with a real Docker engine and registry: images are built, pushed and rolled out by digest; a failing gate pushes nothing",
-          .enabled(if: Self.realDocker != nil || DeployerTools.ci,
+          .enabled(if: Self.realDocker != nil || TestTools.ci,
                    "needs a Docker engine and a registry at DEPLOYER_E2E_REGISTRY (default 127.0.0.1:5000); .ci/run starts both"))
     func realDockerRelease() async throws {
         let docker = try #require(Self.realDocker, "CI must run the real Docker test, but no engine or registry answers")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The deployer as a user runs it: a live `deployer serve` on 127.0.0.1, a real git remote with
 /// annotated tags, signed deliveries over HTTP, and recording fakes for `kubectl` (no Kubernetes API
@@ -28,7 +29,7 @@ struct DeployerEndToEndTests {
 
     /// `promtool check metrics` on an exposition: Prometheus's own linter (names, units, types, help).
     static func checkWithPromtool(_ exposition: String, in directory: URL) throws {
-        let promtool = try #require(DeployerTools.promtool, "CI must check /metrics with promtool (Debian's prometheus package)")
+        let promtool = try #require(TestTools.promtool, "CI must check /metrics with promtool (Debian's prometheus package)")
         let file = directory.appendingPathComponent("metrics.txt")
         try exposition.write(to: file, atomically: true, encoding: .utf8)
         let result = try DeployerHarness.run(["sh", "-c", "\"$1\" check metrics < \"$0\"", file.path, promtool])
@@ -83,7 +84,7 @@ struct DeployerEndToEndTests {
     }
 
     @Test("promtool accepts the deployer's /metrics after a release",
-          .enabled(if: DeployerTools.promtool != nil || DeployerTools.ci, "needs promtool: apt-get install prometheus (.ci/run installs it)"))
+          .enabled(if: TestTools.promtool != nil || TestTools.ci, "needs promtool: apt-get install prometheus (.ci/run installs it)"))
     func metricsPassPromtool() async throws {
         let harness = try DeployerHarness()
         try await harness.start()

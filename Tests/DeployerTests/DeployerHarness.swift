@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import TestSupport
 #endif
 
 /// A live `deployer serve` on 127.0.0.1 with a real git remote, the recording fakes on its PATH and its
@@ -47,7 +48,7 @@ final class DeployerHarness: @unchecked Sendable {
             try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("docker").path, withDestinationPath: realDocker.client)
         }
         registry = realDocker?.registry ?? "registry.local"
-        port = try Self.freePort()
+        port = try TestPorts.free()
         configPath = root.appendingPathComponent("deployer.json").path
         try writeRepository()
         try secret.write(to: root.appendingPathComponent("secret"), atomically: true, encoding: .utf8)
@@ -221,15 +222,14 @@ final class DeployerHarness: @unchecked Sendable {
     func killHard() {
         guard let process else { return }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        _ = try? process.waitForExit(timeout: 30)
     }
 
     /// SIGTERM, and wait for the graceful exit.
     func stop() -> Int32 {
         guard let process else { return -1 }
         process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
+        return (try? process.waitForExit(timeout: 60)) ?? -1
     }
 
     var logText: String { (try? String(contentsOf: root.appendingPathComponent("deployer.log"), encoding: .utf8)) ?? "" }

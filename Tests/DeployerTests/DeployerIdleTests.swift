@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A receiver waits for hooks most of its life: waiting must cost nothing.
 @Suite("Deployer at rest")
@@ -23,7 +24,7 @@ struct DeployerIdleTests {
     func smokeWaitCPU() throws {
         let harness = try DeployerHarness(smoke: false)
         // A listener that accepts and never answers: every smoke attempt waits its whole timeout.
-        let silent = try DeployerHarness.freePort()
+        let silent = try TestPorts.free()
         let listener = Process()
         listener.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         listener.arguments = ["python3", "-c", "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', \(silent))); s.listen(64); c=[s.accept() for _ in range(64)]; time.sleep(120)"]
@@ -33,7 +34,7 @@ struct DeployerIdleTests {
         try listener.run()
         defer {
             kill(listener.processIdentifier, SIGKILL)
-            listener.waitUntilExit()
+            _ = try? listener.waitForExit(timeout: 30)
         }
         try harness.setEnvironmentField("smoke_url", "http://127.0.0.1:\(silent)/healthz", in: "staging")
         try harness.setEnvironmentField("smoke_timeout_seconds", 2, in: "staging")

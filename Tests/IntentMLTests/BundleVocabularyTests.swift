@@ -2,6 +2,7 @@ import Foundation
 import IntentSupport
 import Testing
 @testable import IntentML
+import TestSupport
 
 /// Bundles must give back every word they were trained on: a reloaded model answers what the trained one did.
 @Suite("Bundle vocabulary round trip")
@@ -69,7 +70,7 @@ struct BundleVocabularyTests {
             classifier: classifier, name: "awkward", toolVersion: "test", seed: 5, threads: 1,
             trainingData: .init(sha256: "00", sources: ["<generated>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
             metrics: [:])
-        let path = ModelBundleTests.temporaryDirectory() + "/model"
+        let path = TestDirectories.make().path + "/model"
         try bundle.write(to: path)
         return try ModelBundle.load(from: path).classifier
     }
@@ -188,7 +189,7 @@ struct BundleVocabularyTests {
 
     @Test("a vocabulary that does not hold the manifest's number of words is refused")
     func countMismatch() throws {
-        let path = ModelBundleTests.temporaryDirectory() + "/model"
+        let path = TestDirectories.make().path + "/model"
         try ModelBundleTests.makeBundle().write(to: path)
         let url = URL(fileURLWithPath: path + "/" + ModelBundle.vocabularyFile)
         let shortened = try Data(contentsOf: url).split(separator: 0x0A).dropLast().map { Data($0) + Data([0x0A]) }.reduce(Data(), +)

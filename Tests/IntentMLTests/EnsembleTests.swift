@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntentML
+import TestSupport
 
 @Suite("Ensemble of the n-gram model and the LSTM")
 struct EnsembleTests {
@@ -82,7 +83,7 @@ struct EnsembleTests {
 
     @Test("config files: members' fields nest, mistakes are refused with the field's path")
     func configuration() throws {
-        let directory = ModelBundleTests.temporaryDirectory()
+        let directory = TestDirectories.make().path
         func load(_ json: String) throws -> ModelHyperparameters {
             let path = directory + "/config-\(UUID().uuidString).json"
             try json.write(toFile: path, atomically: true, encoding: .utf8)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntentML
+import TestSupport
 
 @Suite("Model bundles")
 struct ModelBundleTests {
@@ -23,16 +24,10 @@ struct ModelBundleTests {
             metrics: ["validation_accuracy": 0.5])
     }
 
-    static func temporaryDirectory() -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("intentops-test-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     @Test("write then load gives the same weights bit for bit and the same answers", arguments: ModelHyperparameters.kinds)
     func roundTrip(kind: String) throws {
         let bundle = try Self.makeBundle(kind: kind)
-        let path = Self.temporaryDirectory() + "/model"
+        let path = TestDirectories.make().path + "/model"
         try bundle.write(to: path)
         let loaded = try ModelBundle.load(from: path)
         #expect(loaded.manifest == bundle.manifest)
@@ -56,7 +51,7 @@ struct ModelBundleTests {
 
     @Test("a truncated weights file is refused", arguments: ModelHyperparameters.kinds)
     func truncated(kind: String) throws {
-        let path = Self.temporaryDirectory() + "/model"
+        let path = TestDirectories.make().path + "/model"
         try Self.makeBundle(kind: kind).write(to: path)
         let weights = path + "/weights.bin"
         let data = try Data(contentsOf: URL(fileURLWithPath: weights))
@@ -69,7 +64,7 @@ struct ModelBundleTests {
 
     @Test("an ensemble's LSTM member is checked like the main weights: missing, truncated or altered is refused")
     func ensembleMemberFiles() throws {
-        let path = Self.temporaryDirectory() + "/model"
+        let path = TestDirectories.make().path + "/model"
         try Self.makeBundle(kind: ModelManifest.ensembleKind).write(to: path)
         let member = URL(fileURLWithPath: path + "/" + ModelBundle.lstmWeightsFile)
         let original = try Data(contentsOf: member)
@@ -93,7 +88,7 @@ struct ModelBundleTests {
 
     @Test("a flipped byte fails the checksum")
     func corrupt() throws {
-        let path = Self.temporaryDirectory() + "/model"
+        let path = TestDirectories.make().path + "/model"
         try Self.makeBundle().write(to: path)
         let weights = URL(fileURLWithPath: path + "/weights.bin")
         var data = try Data(contentsOf: weights)
@@ -104,7 +99,7 @@ struct ModelBundleTests {
 
     @Test("a bundle from a newer format version is refused with 'upgrade'")
     func futureVersion() throws {
-        let path = Self.temporaryDirectory() + "/model"
+        let path = TestDirectories.make().path + "/model"
         try Self.makeBundle().write(to: path)
         let manifestURL = URL(fileURLWithPath: path + "/manifest.json")
         var json = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any] ?? [:]
@@ -118,7 +113,7 @@ struct ModelBundleTests {
 
     @Test("a manifest that is not JSON is refused")
     func garbageManifest() throws {
-        let path = Self.temporaryDirectory() + "/model"
+        let path = TestDirectories.make().path + "/model"
         try Self.makeBundle().write(to: path)
         try Data("{not json".utf8).write(to: URL(fileURLWithPath: path + "/manifest.json"))
         #expect { try ModelBundle.load(from: path) } throws: { error in
