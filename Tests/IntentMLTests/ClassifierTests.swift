@@ -130,10 +130,10 @@ struct ExplanationTests {
 
     /// The explanation's score is recomputed here from the model's own forward pass (z = W h + b), so a
     /// pooling the explanation did not follow would show.
-    @Test("an explanation's score is the class's logit, under either pooling", arguments: Pooling.allCases)
-    func explanationMatchesForward(pooling: Pooling) throws {
+    @Test("an explanation's score is the class's logit, whatever the pooling exponent", arguments: [0, 0.75, 1] as [Float])
+    func explanationMatchesForward(exponent: Float) throws {
         var settings = ClassifierTests.smallHyperparameters()
-        settings.pooling = pooling
+        settings.poolingExponent = exponent
         let model = try NGramTrainer(hyperparameters: settings, seed: 2).train(DefaultDataset.examples())
         for text in ["book me a flight to berlin tomorrow", "какая погода в москве", "réserve un vol zzqx"] {
             let explanation = model.explain(text)
@@ -146,17 +146,33 @@ struct ExplanationTests {
         }
     }
 
-    @Test("per-kind pooling gives words, word n-grams and character n-grams the same total weight")
-    func perKindShares() throws {
+    /// Shares of the sentence vector by kind of feature, for a training sentence (every feature has a row).
+    static func kindShares(exponent: Float) throws -> (shares: [Float], totals: [Float]) {
+        var settings = ClassifierTests.smallHyperparameters()
+        settings.poolingExponent = exponent
         let examples = DefaultDataset.examples()
-        let model = try NGramTrainer(hyperparameters: ClassifierTests.smallHyperparameters(), seed: 2).train(examples)
-        #expect(model.hyperparameters.pooling == .perKind)
+        let model = try NGramTrainer(hyperparameters: settings, seed: 2).train(examples)
         let sentence = try #require(examples.map(\.text).max { $0.count < $1.count })
         let origins = model.extractor.describe(sentence)
-        let coefficients = model.poolingCoefficients(rows: origins.map { model.table.row(of: $0.id) }, kinds: origins.map(\.kind))
+        let rows = origins.map { model.table.row(of: $0.id) }
+        #expect(!rows.contains(-1))
+        let coefficients = model.poolingCoefficients(rows: rows, kinds: origins.map(\.kind))
         let kinds: [FeatureExtractor.Kind] = [.word, .wordNgram, .charNgram]
         let shares = kinds.map { kind in zip(origins, coefficients).filter { $0.0.kind == kind }.map(\.1).reduce(0, +) }
-        // A training sentence: every feature of it has a row, so no weight goes to unseen ones.
-        for share in shares { #expect(abs(share - 1.0 / 3) < 1e-5, "shares \(shares)") }
+        let totals = kinds.map { kind in zip(origins, rows).filter { $0.0.kind == kind }.map { model.featureWeights[Int($0.1)] }.reduce(0, +) }
+        return (shares, totals)
+    }
+
+    @Test("pooling exponent 0 gives each kind of feature a third of the sentence vector; 1 shares it by total weight; between, in between")
+    func kindShares() throws {
+        let equal = try Self.kindShares(exponent: 0)
+        for share in equal.shares { #expect(abs(share - 1.0 / 3) < 1e-5, "shares \(equal.shares)") }
+        let mean = try Self.kindShares(exponent: 1)
+        let total = mean.totals.reduce(0, +)
+        for (share, kindTotal) in zip(mean.shares, mean.totals) { #expect(abs(share - kindTotal / total) < 1e-5, "shares \(mean.shares)") }
+        let between = try Self.kindShares(exponent: 0.75)
+        // Character n-grams weigh most in total: their share lies between a third and their share by weight.
+        #expect(between.shares[2] > 1.0 / 3 && between.shares[2] < mean.shares[2], "shares \(between.shares) against \(mean.shares)")
+        #expect(abs(between.shares.reduce(0, +) - 1) < 1e-5)
     }
 }

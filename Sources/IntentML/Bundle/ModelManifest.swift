@@ -5,7 +5,7 @@
 public struct ModelManifest: Codable, Sendable, Equatable {
     /// The bundle layout this version of the library writes; it reads this one and every earlier one.
     /// 2: `vocabulary.txt` words are escaped (`VocabularyCodec`); 1 wrote them raw.
-    /// 3: the n-gram settings name their `pooling`; bundles before it pooled by `mean`.
+    /// 3: the n-gram settings give their `pooling_exponent`; bundles before it pooled by one mean (exponent 1).
     public static let currentFormatVersion = 3
     /// The model kind of the n-gram classifier.
     public static let ngramKind = "ngram"
@@ -128,13 +128,13 @@ public struct ModelManifest: Codable, Sendable, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .modelKind, in: container, debugDescription: "unknown model kind '\(modelKind)'")
         }
         if formatVersion < 3 {
-            // Written before pooling was a setting: the n-gram model (alone or in an ensemble) pooled by mean.
+            // Written before pooling was a setting: the n-gram model (alone or in an ensemble) pooled by one mean.
             switch hyperparameters {
             case .ngram(var settings):
-                settings.pooling = .mean
+                settings.poolingExponent = 1
                 hyperparameters = .ngram(settings)
             case .ensemble(var settings):
-                settings.ngram.pooling = .mean
+                settings.ngram.poolingExponent = 1
                 hyperparameters = .ensemble(settings)
             case .lstmAttention: break
             }

@@ -39,8 +39,13 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
     public var minCount = 1
     /// Softmax (multi-class over label sets, the default) or one-vs-all sigmoids (multi-label).
     public var loss: Loss = .softmax
-    /// How feature vectors are pooled into the sentence vector (see `Pooling`).
-    public var pooling: Pooling = .perKind
+    /// How far the sentence vector balances the kinds of features (words, word n-grams, character
+    /// n-grams): each kind's share is proportional to its total feature weight raised to this power. 1 is
+    /// one weighted mean over every feature (fastText's, and bundles' before format 3), where a sentence's
+    /// ~200 character n-grams outweigh its ~10 words; 0 gives each kind the same share.
+    public var poolingExponent: Float = 0.75
+    /// Whether the sentence vector is one weighted mean over all features (`poolingExponent` 1).
+    var poolsByMean: Bool { poolingExponent == 1 }
     /// Exponent of the class weights `(N / (C * n_c))^a`: 0 weighs every example alike, 1 balances classes
     /// fully. Rare intents otherwise lose to the majority intent on the words they share with it.
     public var classWeightExponent: Float = 0.5
@@ -69,7 +74,8 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
         case charNgramMax = "char_ngram_max"
         case hashBuckets = "hash_buckets"
         case minCount = "min_count"
-        case loss, pooling
+        case loss
+        case poolingExponent = "pooling_exponent"
         case classWeightExponent = "class_weight_exponent"
         case featureWeighting = "feature_weighting"
         case featureWeightSmoothing = "feature_weight_smoothing"
@@ -92,7 +98,7 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
         hashBuckets = try container.decodeIfPresent(UInt32.self, forKey: .hashBuckets) ?? defaults.hashBuckets
         minCount = try container.decodeIfPresent(Int.self, forKey: .minCount) ?? defaults.minCount
         loss = try container.decodeIfPresent(Loss.self, forKey: .loss) ?? defaults.loss
-        pooling = try container.decodeIfPresent(Pooling.self, forKey: .pooling) ?? defaults.pooling
+        poolingExponent = try container.decodeIfPresent(Float.self, forKey: .poolingExponent) ?? defaults.poolingExponent
         classWeightExponent = try container.decodeIfPresent(Float.self, forKey: .classWeightExponent) ?? defaults.classWeightExponent
         featureWeighting = try container.decodeIfPresent(Float.self, forKey: .featureWeighting) ?? defaults.featureWeighting
         featureWeightSmoothing = try container.decodeIfPresent(Float.self, forKey: .featureWeightSmoothing) ?? defaults.featureWeightSmoothing
@@ -115,6 +121,7 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
         }
         if hashBuckets < 1024 { problems.append("hash_buckets must be at least 1024 (got \(hashBuckets))") }
         if minCount < 1 { problems.append("min_count must be at least 1 (got \(minCount))") }
+        if !(poolingExponent >= 0 && poolingExponent <= 1) { problems.append("pooling_exponent must be in [0, 1] (got \(poolingExponent))") }
         if !(classWeightExponent >= 0 && classWeightExponent <= 2) {
             problems.append("class_weight_exponent must be in [0, 2] (got \(classWeightExponent))")
         }

@@ -93,20 +93,19 @@ public struct NGramClassifier: Sendable {
     func forward(rows: [Int32], starts: FeatureKindStarts, coefficients: inout [Float], hidden: inout [Float], probabilities: inout [Float]) {
         let dimension = self.dimension
         let classCount = labels.count
-        let pooling = hyperparameters.pooling
+        let byMean = hyperparameters.poolsByMean, exponent = hyperparameters.poolingExponent
         if hidden.count != dimension { hidden = Array(repeating: 0, count: dimension) }
         if probabilities.count != classCount { probabilities = Array(repeating: 0, count: classCount) }
-        if pooling == .perKind && coefficients.count < rows.count { coefficients = Array(repeating: 0, count: rows.count) }
+        if !byMean && coefficients.count < rows.count { coefficients = Array(repeating: 0, count: rows.count) }
         hidden.withUnsafeMutableBufferPointer { h in
             embeddings.withUnsafeBufferPointer { e in
                 featureWeights.withUnsafeBufferPointer { a in
                     rows.withUnsafeBufferPointer { r in
-                        switch pooling {
-                        case .mean:
+                        if byMean {
                             _ = NGramClassifier.weightedMean(r, weights: a, embeddings: e, dimension: dimension, into: h)
-                        case .perKind:
+                        } else {
                             coefficients.withUnsafeMutableBufferPointer { c in
-                                NGramClassifier.perKindCoefficients(r, starts: starts, weights: a, into: c)
+                                NGramClassifier.kindBalancedCoefficients(r, starts: starts, weights: a, exponent: exponent, into: c)
                                 NGramClassifier.weightedSum(r, coefficients: UnsafeBufferPointer(c), embeddings: e, dimension: dimension, into: h)
                             }
                         }

@@ -1,25 +1,5 @@
 import Foundation
 
-/// How the n-gram model pools the vectors of a sentence's features into one sentence vector.
-public enum Pooling: String, Codable, Sendable, CaseIterable {
-    /// One weighted mean over every feature: `h = sum_r a_r E[r] / sum_r a_r`. A sentence has many more
-    /// character n-grams than words, so they carry most of the mean.
-    case mean
-    /// The mean of the weighted means of each kind present (words, word n-grams, character n-grams), so
-    /// each kind has the same say whatever its count, as when TF-IDF blocks are normalised one by one.
-    case perKind = "per-kind"
-
-    /// An unknown name is refused with the ones there are.
-    public init(from decoder: Decoder) throws {
-        let name = try decoder.singleValueContainer().decode(String.self)
-        guard let pooling = Pooling(rawValue: name) else {
-            let known = Pooling.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(name)' is not a pooling: use \(known)"))
-        }
-        self = pooling
-    }
-}
-
 /// Where each kind of feature starts in a sentence's feature rows (words come first, from 0).
 struct FeatureKindStarts: Sendable, Equatable {
     var wordNgrams: Int
@@ -28,26 +8,27 @@ struct FeatureKindStarts: Sendable, Equatable {
 
 extension NGramClassifier {
     /// The coefficient c_i of each position of `rows` in the sentence vector `h = sum_i c_i E[rows[i]]`
-    /// under per-kind pooling: `a_i / (K * total of its kind)`, K the number of kinds present. An unseen
-    /// feature (row < 0) counts with the neutral weight in its kind's total and gets coefficient 0.
+    /// when the kinds are balanced: each kind k present (words, word n-grams, character n-grams) gets the
+    /// share `T_k^p / sum_j T_j^p` of the vector, T_k its total feature weight and p `exponent`, spread
+    /// over its features by weight: `c_i = a_i * share_k / T_k`. p = 1 is one weighted mean over all
+    /// features; p = 0 gives each kind the same share. An unseen feature (row < 0) counts with the neutral
+    /// weight in its kind's total and gets coefficient 0.
     @inline(__always)
-    static func perKindCoefficients(
-        _ rows: UnsafeBufferPointer<Int32>, starts: FeatureKindStarts, weights: UnsafeBufferPointer<Float>,
+    static func kindBalancedCoefficients(
+        _ rows: UnsafeBufferPointer<Int32>, starts: FeatureKindStarts, weights: UnsafeBufferPointer<Float>, exponent: Float,
         into coefficients: UnsafeMutableBufferPointer<Float>
     ) {
-        let bounds = [0, min(starts.wordNgrams, rows.count), min(starts.charNgrams, rows.count), rows.count]
-        var present = 0
-        for kind in 0..<3 where bounds[kind] < bounds[kind + 1] { present += 1 }
-        guard present > 0 else { return }
-        for kind in 0..<3 where bounds[kind] < bounds[kind + 1] {
-            var total: Float = 0
-            for i in bounds[kind]..<bounds[kind + 1] {
-                total += rows[i] >= 0 ? weights[Int(rows[i])] : FeatureWeighting.unseenWeight
-            }
-            let scale = 1 / (Float(present) * total)
-            for i in bounds[kind]..<bounds[kind + 1] {
-                coefficients[i] = rows[i] >= 0 ? weights[Int(rows[i])] * scale : 0
-            }
+        let wordNgramStart = min(starts.wordNgrams, rows.count), charNgramStart = min(starts.charNgrams, rows.count)
+        let kinds = [0..<wordNgramStart, wordNgramStart..<charNgramStart, charNgramStart..<rows.count].filter { !$0.isEmpty }
+        let totals = kinds.map { range in
+            range.reduce(Float(0)) { $0 + (rows[$1] >= 0 ? weights[Int(rows[$1])] : FeatureWeighting.unseenWeight) }
+        }
+        let shares = totals.map { powf($0, exponent) }
+        let shareTotal = shares.reduce(0, +)
+        guard shareTotal > 0 else { return }
+        for (kind, range) in kinds.enumerated() {
+            let scale = shares[kind] / (shareTotal * totals[kind])
+            for i in range { coefficients[i] = rows[i] >= 0 ? weights[Int(rows[i])] * scale : 0 }
         }
     }
 

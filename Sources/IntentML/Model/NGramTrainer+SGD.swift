@@ -28,7 +28,7 @@ extension NGramTrainer {
         let classCount = encoded.classCount
         let loss = hyperparameters.loss
         let baseRate = hyperparameters.learningRate
-        let pooling = hyperparameters.pooling
+        let byMean = hyperparameters.poolsByMean, exponent = hyperparameters.poolingExponent
         var longest = 0
         for index in slice { longest = max(longest, encoded.offsets[index + 1] - encoded.offsets[index]) }
         var coefficients = [Float](repeating: 0, count: longest)
@@ -57,14 +57,13 @@ extension NGramTrainer {
                             scores.withUnsafeMutableBufferPointer { p in
                                 guard let hBase = h.baseAddress, let ghBase = gh.baseAddress else { return }
                                 // Forward. h: [D] = sum_r a_r E[r] / sum_r a_r  (a: supervised feature weights),
-                                // or with per-kind pooling h = sum_i c_i E[r_i] (`perKindCoefficients`).
+                                // or with the kinds balanced h = sum_i c_i E[r_i] (`kindBalancedCoefficients`).
                                 var inverseCount: Float = 1
-                                switch pooling {
-                                case .mean:
+                                if byMean {
                                     inverseCount = 1 / NGramClassifier.weightedMean(
                                         rows, weights: featureWeights, embeddings: UnsafeBufferPointer(e), dimension: dimension, into: h)
-                                case .perKind:
-                                    NGramClassifier.perKindCoefficients(rows, starts: starts, weights: featureWeights, into: c)
+                                } else {
+                                    NGramClassifier.kindBalancedCoefficients(rows, starts: starts, weights: featureWeights, exponent: exponent, into: c)
                                     NGramClassifier.weightedSum(rows, coefficients: UnsafeBufferPointer(c), embeddings: UnsafeBufferPointer(e), dimension: dimension, into: h)
                                 }
                                 // z: [C] = W h + b; p = softmax(z) or sigmoid(z)
@@ -97,15 +96,14 @@ extension NGramTrainer {
                                     b[c] -= gradient
                                 }
                                 // dL/dE[r] = dL/dh * a_r / sum a (or c_i) for every feature row of the sentence.
-                                switch pooling {
-                                case .mean:
+                                if byMean {
                                     for d in 0..<dimension { ghBase[d] *= inverseCount }
                                     for row in rows {
                                         let weight = featureWeights[Int(row)]
                                         let target = eBase + Int(row) * dimension
                                         for d in 0..<dimension { target[d] -= weight * ghBase[d] }
                                     }
-                                case .perKind:
+                                } else {
                                     for (i, row) in rows.enumerated() {
                                         let weight = c[i]
                                         let target = eBase + Int(row) * dimension
@@ -147,13 +145,12 @@ extension NGramTrainer {
             encoded.featureWeights.withUnsafeBufferPointer { a in
                 rows.withUnsafeBufferPointer { r in
                     let embeddings = UnsafeBufferPointer(weights.embeddings)
-                    switch hyperparameters.pooling {
-                    case .mean:
+                    if hyperparameters.poolsByMean {
                         _ = NGramClassifier.weightedMean(r, weights: a, embeddings: embeddings, dimension: dimension, into: h)
-                    case .perKind:
+                    } else {
                         var coefficients = [Float](repeating: 0, count: r.count)
                         coefficients.withUnsafeMutableBufferPointer { c in
-                            NGramClassifier.perKindCoefficients(r, starts: encoded.kindStarts[exampleIndex], weights: a, into: c)
+                            NGramClassifier.kindBalancedCoefficients(r, starts: encoded.kindStarts[exampleIndex], weights: a, exponent: hyperparameters.poolingExponent, into: c)
                             NGramClassifier.weightedSum(r, coefficients: UnsafeBufferPointer(c), embeddings: embeddings, dimension: dimension, into: h)
                         }
                     }
