@@ -25,7 +25,10 @@ let package = Package(
         // escaping, SHA-256 (bundles are checksummed without a crypto dependency). Foundation only.
         .target(name: "IntentSupport"),
         // The ML library depends on Foundation only (shared/DESIGN.md), through IntentSupport as well.
-        .target(name: "IntentML", dependencies: ["IntentSupport"]),
+        // The demo dataset is compiled in (embedInCode): the executables stay one file, with no resource bundle.
+        .target(name: "IntentML", dependencies: ["IntentSupport"], resources: [
+            .embedInCode("Data/Resources/demo-dataset.tsv"), .embedInCode("Data/Resources/demo-out-of-domain.txt"),
+        ]),
         // Shared by both servers: swift-log as JSON lines when standard error is not a terminal.
         .target(name: "Observability", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // The HTTP server pieces both executables share: connection limits, read deadlines and refusals
