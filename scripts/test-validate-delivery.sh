@@ -11,7 +11,7 @@ fresh() {
   rm -rf "$work/root"
   mkdir -p "$work/root/Sources/App/API" "$work/root/Sources/DeployerCore/Observability"
   cp -r dockerfiles deploy cloudbuild .github .yamllint.yml "$work/root/"
-  cp Sources/App/API/APIMetrics.swift "$work/root/Sources/App/API/"
+  cp Sources/App/API/APIMetrics*.swift "$work/root/Sources/App/API/"
   cp Sources/DeployerCore/Observability/DeployerMetrics.swift "$work/root/Sources/DeployerCore/Observability/"
 }
 run() { "$repo/scripts/validate-delivery.sh" "$work/root" > "$work/out" 2>&1; }

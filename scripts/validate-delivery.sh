@@ -82,10 +82,11 @@ promtool check config deploy/k8s/monitoring/prometheus.yml
 
 step "dashboard and rules name only exported metrics"
 python3 - <<'PY'
-import json, re, sys, yaml
+import glob, json, re, sys, yaml
 exported = {}
-for source in ("Sources/App/API/APIMetrics.swift", "Sources/DeployerCore/Observability/DeployerMetrics.swift"):
-    for name, kind in re.findall(r"# TYPE ([a-z_:]+) (counter|gauge|histogram)", open(source).read()):
+# Every metric family is declared with PrometheusText.family("name", help: ..., kind: .type).
+for source in glob.glob("Sources/App/API/APIMetrics*.swift") + ["Sources/DeployerCore/Observability/DeployerMetrics.swift"]:
+    for name, kind in re.findall(r'family\(\s*"([a-z_:]+)",\s*help:.*?kind:\s*\.(counter|gauge|histogram)\)', open(source).read(), re.S):
         exported[name] = kind
 if not exported:
     sys.exit("no exported metrics found in the sources")
