@@ -62,12 +62,8 @@ extension DeployerConfiguration {
     public mutating func readSecrets() throws {
         secrets = []
         for file in secretFiles {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw ConfigurationError.secret(file: file, reason: "cannot be read")
-            }
             // A trailing newline from `echo secret > file` is not part of the secret.
-            var bytes = [UInt8](data)
-            while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+            guard let bytes = SecretFile.read(file) else { throw ConfigurationError.secret(file: file, reason: "cannot be read") }
             guard !bytes.isEmpty else { throw ConfigurationError.secret(file: file, reason: "is empty") }
             guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
                 throw ConfigurationError.secret(file: file, reason: "holds only white space")

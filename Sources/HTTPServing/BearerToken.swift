@@ -3,8 +3,7 @@ import Foundation
 /// A bearer token read from a file, and the check of an `Authorization` header against it, for the
 /// admin routes of both servers.
 ///
-/// The comparison takes the same time whatever the offered token holds: it runs over the whole expected
-/// token and folds a length mismatch into the result, so timing tells nothing of the content.
+/// The comparison takes the same time whatever the offered token holds (`ConstantTime`).
 public struct BearerToken: Sendable, Equatable {
     /// Shortest token accepted: 16 characters leave an online guess no chance.
     public static let minimumLength = 16
@@ -25,9 +24,7 @@ public struct BearerToken: Sendable, Equatable {
 
     /// Reads the token from `path`; a trailing newline is not part of it.
     public init(file path: String) throws(Problem) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
-        var bytes = [UInt8](data)
-        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+        guard let bytes = SecretFile.read(path) else { throw .unreadable(path) }
         guard bytes.count >= Self.minimumLength, bytes.contains(where: { $0 > 0x20 }) else { throw .tooShort(path) }
         token = bytes
     }
@@ -42,11 +39,6 @@ public struct BearerToken: Sendable, Equatable {
         let scheme = Array("bearer".utf8)
         guard bytes.count > scheme.count, zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 }),
               bytes[scheme.count] == UInt8(ascii: " ") else { return false }
-        let offered = Array(bytes.dropFirst(scheme.count).drop { $0 == UInt8(ascii: " ") })
-        var difference: UInt8 = offered.count == token.count ? 0 : 1
-        for index in token.indices {
-            difference |= token[index] ^ (index < offered.count ? offered[index] : 0)
-        }
-        return difference == 0
+        return ConstantTime.equal(token, Array(bytes.dropFirst(scheme.count).drop { $0 == UInt8(ascii: " ") }))
     }
 }

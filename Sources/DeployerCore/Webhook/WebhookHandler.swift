@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPServing
 
 /// Decides what to do with one webhook request, with no side effects: the receiver records only what
 /// this returns as `.accepted`.
@@ -82,7 +83,7 @@ public struct WebhookHandler: Sendable {
         if provider == .gitlab {
             // Hashing both sides first makes the comparison constant-time and independent of length.
             let token = SHA256.hash(data: Array(header.utf8))
-            guard policy.secrets.contains(where: { Self.constantTimeEqual(Array(SHA256.hash(data: $0)), Array(token)) }) else {
+            guard policy.secrets.contains(where: { ConstantTime.equal(Array(SHA256.hash(data: $0)), Array(token)) }) else {
                 throw WebhookError.badSignature
             }
             return
@@ -108,14 +109,6 @@ public struct WebhookHandler: Sendable {
         guard let type = try single(request, "Content-Type") else { return }
         let media = type.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard media == "application/json" else { throw WebhookError.unsupportedMediaType(media) }
-    }
-
-    /// Compares two byte strings in time that depends only on their lengths.
-    static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
     }
 
     /// Decodes lower- or upper-case hex; nil for anything else.
