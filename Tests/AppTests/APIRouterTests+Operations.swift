@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -100,5 +101,33 @@ extension APIRouterTests {
         #expect(try APIConfiguration.fromEnvironment([:]).requestLogPath == "intent-requests.sqlite")
         #expect(throws: (any Error).self) { try APIConfiguration.fromEnvironment(["PORT": "eighty"]) }
         #expect(try APIConfiguration.fromEnvironment([:]).port == 8080)
+    }
+
+    @Test("flags win over the environment, which wins over the defaults; a value out of range names its flag")
+    func configurationPrecedence() throws {
+        let environment = ["HOST": "0.0.0.0", "PORT": "9090", "INTENT_REQUEST_LOG": "/var/log/r.sqlite"]
+        var overrides = APIConfiguration.Overrides()
+        let fromEnvironment = try APIConfiguration.load(environment: environment, overrides: overrides)
+        #expect(fromEnvironment.host == "0.0.0.0" && fromEnvironment.port == 9090 && fromEnvironment.requestLogPath == "/var/log/r.sqlite")
+        overrides.host = "127.0.0.2"
+        overrides.port = 7070
+        overrides.requestLog = "none"
+        overrides.idleTimeout = 2.5
+        overrides.requestLogMaxAgeDays = 2
+        let flagged = try APIConfiguration.load(environment: environment, overrides: overrides)
+        #expect(flagged.host == "127.0.0.2" && flagged.port == 7070 && flagged.requestLogPath == "none")
+        #expect(flagged.limits.idleTimeout == .milliseconds(2_500) && flagged.requestLogMaxAgeSeconds == 2 * 86_400)
+        let defaults = try APIConfiguration.load(environment: [:], overrides: APIConfiguration.Overrides())
+        #expect(defaults.host == "127.0.0.1" && defaults.port == 8080 && defaults.limits == ServerLimits())
+        for (change, flag) in [({ (o: inout APIConfiguration.Overrides) in o.port = 0 }, "--port"),
+                               ({ o in o.bodyTimeout = -1 }, "--body-timeout"),
+                               ({ o in o.maxBodyBytesInFlight = 1 }, "--max-body-bytes-in-flight"),
+                               ({ o in o.requestLogMaxRows = 0 }, "--request-log-max-rows"),
+                               ({ o in o.docsAssets = "/nonexistent/swagger" }, "/nonexistent/swagger")]
+            as [((inout APIConfiguration.Overrides) -> Void, String)] {
+            var bad = APIConfiguration.Overrides()
+            change(&bad)
+            #expect { try APIConfiguration.load(environment: [:], overrides: bad) } throws: { "\($0)".contains(flag) }
+        }
     }
 }

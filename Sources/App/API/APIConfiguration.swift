@@ -1,7 +1,8 @@
 import Foundation
 import HTTPServing
 
-/// The HTTP API's settings: flags > environment (`HOST`, `PORT`, the Cloud Run convention) > defaults.
+/// The HTTP API's settings: flags > environment (`HOST`, `PORT`, the Cloud Run convention) > defaults
+/// (`load(environment:overrides:)`).
 struct APIConfiguration: Sendable, Equatable {
     var host = "127.0.0.1"
     var port = 8080
@@ -13,6 +14,10 @@ struct APIConfiguration: Sendable, Equatable {
     var maxBatch = APILimits.maxBatch
     /// The request log's SQLite file (`INTENT_REQUEST_LOG`); `none` turns the log off.
     var requestLogPath = "intent-requests.sqlite"
+    /// What the request log keeps of each text, how many rows and for how long.
+    var requestLogText: RequestLogTextPolicy = .full
+    var requestLogMaxRows = 1_000_000
+    var requestLogMaxAgeSeconds: Double = 30 * 86_400
     /// Connection cap and read deadlines (`--idle-timeout`, `--max-connections`, ...).
     var limits = ServerLimits()
     /// Request bodies being read, all requests together (`--max-body-bytes-in-flight`).
@@ -73,11 +78,15 @@ enum APILimits {
 /// A setting the API refuses to start with.
 enum APIConfigurationError: Error, CustomStringConvertible {
     case invalidPort(String, source: String)
+    /// A flag's value out of its range, or files it names that cannot be used: the whole message.
+    case invalid(String)
 
     var description: String {
         switch self {
         case let .invalidPort(value, source):
             return "\(source) is '\(value)': it must be a port number in 1...65535"
+        case let .invalid(message):
+            return message
         }
     }
 }

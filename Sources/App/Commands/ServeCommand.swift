@@ -84,44 +84,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Bytes of answers being built that all requests may hold at once; beyond it 503 with Retry-After.")
     var maxResponseBytesInFlight = APILimits.maxResponseBytesInFlight
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    static func seconds(_ duration: Duration) -> Double { APIConfiguration.Overrides.seconds(duration) }
+
+    /// What the flags set, for `APIConfiguration.load`.
+    var overrides: APIConfiguration.Overrides {
+        APIConfiguration.Overrides(
+            host: host, port: port, requestLog: requestLog, requestLogText: requestLogText, requestLogMaxRows: requestLogMaxRows,
+            requestLogMaxAgeDays: requestLogMaxAgeDays, idleTimeout: idleTimeout, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout,
+            drainTimeout: drainTimeout, maxConnections: maxConnections, listenBacklog: listenBacklog, docsAssets: docsAssets,
+            maxBodyBytesInFlight: maxBodyBytesInFlight, maxResponseBytesInFlight: maxResponseBytesInFlight)
     }
 
-    /// The server's limits from the flags.
-    var limits: ServerLimits {
-        var limits = ServerLimits()
-        limits.idleTimeout = .milliseconds(Int64((idleTimeout * 1000).rounded()))
-        limits.headerTimeout = .milliseconds(Int64((headerTimeout * 1000).rounded()))
-        limits.bodyTimeout = .milliseconds(Int64((bodyTimeout * 1000).rounded()))
-        limits.drainTimeout = .milliseconds(Int64((drainTimeout * 1000).rounded()))
-        limits.maxConnections = maxConnections
-        limits.backlog = listenBacklog
-        return limits
-    }
-
+    /// The flags with the environment, checked before anything starts.
     func validate() throws {
-        for (flag, value) in [("--idle-timeout", idleTimeout), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout),
-                              ("--drain-timeout", drainTimeout)] {
-            guard value.isFinite, value >= 0, value <= 86_400 else { throw ValidationError("\(flag) must be a number of seconds in 0...86400, got \(value).") }
-        }
-        if let problem = limits.problems(naming: { "--\($0)" }).first { throw ValidationError("\(problem).") }
-        for (flag, value) in [("--max-body-bytes-in-flight", maxBodyBytesInFlight), ("--max-response-bytes-in-flight", maxResponseBytesInFlight)] {
-            guard value >= APILimits.maxBodyBytes else {
-                throw ValidationError("\(flag) must be at least \(APILimits.maxBodyBytes) (one largest request), got \(value).")
-            }
-        }
-        if let port, !(1...65535).contains(port) { throw ValidationError("--port must be in 1...65535, got \(port).") }
-        guard requestLogMaxRows >= 1 else { throw ValidationError("--request-log-max-rows must be at least 1, got \(requestLogMaxRows).") }
-        guard requestLogMaxAgeDays > 0, requestLogMaxAgeDays.isFinite else {
-            throw ValidationError("--request-log-max-age-days must be a positive number of days, got \(requestLogMaxAgeDays).")
+        do { _ = try APIConfiguration.load(environment: ProcessInfo.processInfo.environment, overrides: overrides) } catch {
+            throw ValidationError("\(error).")
         }
     }
 
     func run() async throws {
-        var configuration = try APIConfiguration.fromEnvironment()
-        if let host { configuration.host = host }
-        if let port { configuration.port = port }
+        let configuration: APIConfiguration
+        do { configuration = try APIConfiguration.load(environment: ProcessInfo.processInfo.environment, overrides: overrides) } catch {
+            throw ValidationError("\(error).")
+        }
         let path = model ?? "models/default"
         if model == nil, !FileManager.default.fileExists(atPath: "\(path)/\(ModelBundle.manifestFile)") {
             printError("no model at \(path): training one on the built-in dataset first")
@@ -131,36 +116,29 @@ struct ServeCommand: AsyncParsableCommand {
         // JSON lines when standard error is not a terminal (containers, systemd), plain text on one.
         JSONLogHandler.bootstrap()
         let adminToken = try adminTokenFile.map { try AdminToken(file: $0) }
-        let served = ServedModel(try ServedModel.load(path: path))
+        let source = BundleModelSource()
+        let served = ServedModel(try source.load(path: path))
         let logger = Logger(label: "intent.serve")
-        let reloader = ModelReloader(model: served, logger: logger)
+        let reloader = ModelReloader(model: served, source: source, logger: logger)
         // SIGHUP reloads the bundle from its directory (write the new one there atomically first).
         signal(SIGHUP, SIG_IGN)
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP)
         hangup.setEventHandler { Task { _ = await reloader.reload() } }
         hangup.resume()
         defer { hangup.cancel() }
-        if let requestLog { configuration.requestLogPath = requestLog }
         let logPath = configuration.requestLogPath
         let log: RequestLog?
         if logPath == "none" {
             log = nil
         } else {
             do {
-                log = try RequestLog(settings: .init(path: logPath, textPolicy: requestLogText, maxAgeSeconds: requestLogMaxAgeDays * 86_400,
-                                                     maxRows: requestLogMaxRows), logger: logger)
+                log = try RequestLog(settings: .init(path: logPath, textPolicy: configuration.requestLogText,
+                                                     maxAgeSeconds: configuration.requestLogMaxAgeSeconds,
+                                                     maxRows: configuration.requestLogMaxRows), logger: logger)
             } catch {
                 throw ValidationError("cannot open the request log \(logPath): \(error). Pass --request-log PATH (a writable place) or --request-log none.")
             }
         }
-        configuration.limits = limits
-        do {
-            configuration.docsAssets = try SwaggerUIAssets.locate(explicit: docsAssets)
-        } catch {
-            throw ValidationError("\(error).")
-        }
-        configuration.maxBodyBytesInFlight = maxBodyBytesInFlight
-        configuration.maxResponseBytesInFlight = maxResponseBytesInFlight
         logger.info("serving", metadata: [
             "intent.model": "\(served.current.manifest.name)", "intent.version": "\(served.current.manifest.version)",
             "intent.address": "\(configuration.host):\(configuration.port)", "intent.request_log": "\(log?.settings.path ?? "off")",
