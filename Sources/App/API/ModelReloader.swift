@@ -9,10 +9,12 @@ import Logging
 /// serving and says why. Triggered by SIGHUP and by `POST /admin/reload`; reloads never overlap.
 actor ModelReloader {
     let model: ServedModel
+    let source: any ModelSource
     let logger: Logger
 
-    init(model: ServedModel, logger: Logger) {
+    init(model: ServedModel, source: any ModelSource = BundleModelSource(), logger: Logger) {
         self.model = model
+        self.source = source
         self.logger = logger
     }
 
@@ -27,8 +29,9 @@ actor ModelReloader {
         let previous = model.current
         let path = previous.path
         // Reading and checking the bundle (checksums) is blocking work: keep it off the actor's executor.
+        let source = self.source
         let loaded = await Task.detached(priority: .utility) { () -> Result<ServedModel.Snapshot, Error> in
-            Result { try ServedModel.load(path: path) }
+            Result { try source.load(path: path) }
         }.value
         switch loaded {
         case .success(let snapshot):
@@ -45,6 +48,18 @@ actor ModelReloader {
             return .failed(reason: "\(error)")
         }
     }
+}
+
+/// Where the served model comes from: a bundle directory (`BundleModelSource`) when serving; in tests,
+/// models built in memory, so reloads can be driven without files or a training run.
+protocol ModelSource: Sendable {
+    /// The model at `path`, loaded and checked; throws when it cannot be served.
+    func load(path: String) throws -> ServedModel.Snapshot
+}
+
+/// Model bundles on disk (`ModelBundle.load`, checksums and all).
+struct BundleModelSource: ModelSource {
+    func load(path: String) throws -> ServedModel.Snapshot { try ServedModel.load(path: path) }
 }
 
 /// Who may call the admin routes: the bearer token of `--admin-token-file` (`BearerToken`).
