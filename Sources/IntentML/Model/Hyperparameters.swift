@@ -50,7 +50,7 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
     /// fully. Rare intents otherwise lose to the majority intent on the words they share with it.
     public var classWeightExponent: Float = 0.5
     /// Strength of the supervised feature weights (see `FeatureWeighting`); 0 gives every feature weight 1.
-    public var featureWeighting: Float = 4
+    public var featureWeighting: Float = 3
     /// Pseudo-counts that pull a rare feature's class distribution toward the prior.
     public var featureWeightSmoothing: Float = 2
     /// Share of the training data held out, stratified, for calibration when no `--valid` file is given.
