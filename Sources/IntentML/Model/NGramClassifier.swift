@@ -89,7 +89,7 @@ public struct NGramClassifier: Sendable {
     }
 
     /// The forward pass over embedding rows (-1 = unseen feature).
-    // h: [D] = mean of E[rows]; z: [C] = W h + b; p: [C] = softmax(z) or sigmoid(z)
+    // h: [D] = pooled E[rows] (`poolingExponent`); z: [C] = W h + b; p: [C] = softmax(z) or sigmoid(z)
     func forward(rows: [Int32], starts: FeatureKindStarts, coefficients: inout [Float], hidden: inout [Float], probabilities: inout [Float]) {
         let dimension = self.dimension
         let classCount = labels.count

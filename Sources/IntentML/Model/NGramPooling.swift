@@ -18,17 +18,21 @@ extension NGramClassifier {
         _ rows: UnsafeBufferPointer<Int32>, starts: FeatureKindStarts, weights: UnsafeBufferPointer<Float>, exponent: Float,
         into coefficients: UnsafeMutableBufferPointer<Float>
     ) {
-        let wordNgramStart = min(starts.wordNgrams, rows.count), charNgramStart = min(starts.charNgrams, rows.count)
-        let kinds = [0..<wordNgramStart, wordNgramStart..<charNgramStart, charNgramStart..<rows.count].filter { !$0.isEmpty }
-        let totals = kinds.map { range in
-            range.reduce(Float(0)) { $0 + (rows[$1] >= 0 ? weights[Int(rows[$1])] : FeatureWeighting.unseenWeight) }
+        // Three kinds at most: their bounds, totals and shares stay in registers (this runs for every
+        // sentence scored and every training step, so it allocates nothing).
+        let bounds = SIMD4<Int>(0, min(starts.wordNgrams, rows.count), min(starts.charNgrams, rows.count), rows.count)
+        var totals = SIMD3<Float>(repeating: 0), shares = SIMD3<Float>(repeating: 0)
+        for kind in 0..<3 where bounds[kind] < bounds[kind + 1] {
+            for i in bounds[kind]..<bounds[kind + 1] {
+                totals[kind] += rows[i] >= 0 ? weights[Int(rows[i])] : FeatureWeighting.unseenWeight
+            }
+            shares[kind] = powf(totals[kind], exponent)
         }
-        let shares = totals.map { powf($0, exponent) }
-        let shareTotal = shares.reduce(0, +)
+        let shareTotal = shares[0] + shares[1] + shares[2]  // left to right, as the array sum was
         guard shareTotal > 0 else { return }
-        for (kind, range) in kinds.enumerated() {
+        for kind in 0..<3 where bounds[kind] < bounds[kind + 1] {
             let scale = shares[kind] / (shareTotal * totals[kind])
-            for i in range { coefficients[i] = rows[i] >= 0 ? weights[Int(rows[i])] * scale : 0 }
+            for i in bounds[kind]..<bounds[kind + 1] { coefficients[i] = rows[i] >= 0 ? weights[Int(rows[i])] * scale : 0 }
         }
     }
 
