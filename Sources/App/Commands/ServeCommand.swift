@@ -95,14 +95,8 @@ struct ServeCommand: AsyncParsableCommand {
             maxBodyBytesInFlight: maxBodyBytesInFlight, maxResponseBytesInFlight: maxResponseBytesInFlight)
     }
 
-    /// The flags with the environment, checked before anything starts.
-    func validate() throws {
-        do { _ = try APIConfiguration.load(environment: ProcessInfo.processInfo.environment, overrides: overrides) } catch {
-            throw ValidationError("\(error).")
-        }
-    }
-
     func run() async throws {
+        // The flags with the environment, checked before anything starts (the model, the request log, the socket).
         let configuration: APIConfiguration
         do { configuration = try APIConfiguration.load(environment: ProcessInfo.processInfo.environment, overrides: overrides) } catch {
             throw ValidationError("\(error).")
