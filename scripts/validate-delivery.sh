@@ -84,9 +84,9 @@ step "dashboard and rules name only exported metrics"
 python3 - <<'PY'
 import glob, json, re, sys, yaml
 exported = {}
-# Every metric family is declared with PrometheusText.family("name", help: ..., kind: .type).
+# Every metric family is declared with PrometheusText.family("name", help: ..., kind: .type[, value: ...]).
 for source in glob.glob("Sources/App/API/APIMetrics*.swift") + ["Sources/DeployerCore/Observability/DeployerMetrics.swift"]:
-    for name, kind in re.findall(r'family\(\s*"([a-z_:]+)",\s*help:.*?kind:\s*\.(counter|gauge|histogram)\)', open(source).read(), re.S):
+    for name, kind in re.findall(r'family\(\s*"([a-z_:]+)",\s*help:.*?kind:\s*\.(counter|gauge|histogram)\b', open(source).read(), re.S):
         exported[name] = kind
 if not exported:
     sys.exit("no exported metrics found in the sources")

@@ -22,6 +22,12 @@ public struct PrometheusText: Sendable {
         lines.append("# TYPE \(name) \(kind.rawValue)")
     }
 
+    /// A family with a single sample without labels (a gauge or a counter of the whole server).
+    public mutating func family(_ name: String, help: String, kind: Kind, value: Int) {
+        family(name, help: help, kind: kind)
+        sample(name, value)
+    }
+
     /// One sample of the current family, `name{labels} value`.
     public mutating func sample(_ name: String, labels: [(String, String)] = [], _ value: Int) {
         lines.append("\(name)\(Self.labelSet(labels)) \(value)")

@@ -32,5 +32,8 @@ struct PrometheusTextTests {
         text.sample("ratio", labels: [("a", "b")], 0.25)
         #expect(text.text.hasSuffix("up 1\nratio{a=\"b\"} 0.25\n"))
         #expect(PrometheusText().text.isEmpty)
+        var single = PrometheusText()
+        single.family("open", help: "Open now.", kind: .gauge, value: 3)
+        #expect(single.text == "# HELP open Open now.\n# TYPE open gauge\nopen 3\n")
     }
 }

@@ -65,8 +65,7 @@ final class APIMetrics: @unchecked Sendable {
             text.sample("intent_http_requests_total", labels: [("route", key.route), ("status", String(key.status))], count)
         }
         text.family("intent_http_fast_path_requests_total",
-                    help: "Prediction requests answered on the event loop (included in intent_http_requests_total).", kind: .counter)
-        text.sample("intent_http_fast_path_requests_total", eventLoopAnswers)
+                    help: "Prediction requests answered on the event loop (included in intent_http_requests_total).", kind: .counter, value: eventLoopAnswers)
         text.family("intent_http_request_duration_seconds", help: "Time to answer a request, by route.", kind: .histogram)
         for (route, histogram) in durations.sorted(by: { $0.key < $1.key }) {
             text.histogram("intent_http_request_duration_seconds", labels: [("route", route)], histogram)
@@ -81,12 +80,9 @@ final class APIMetrics: @unchecked Sendable {
         text.sample("intent_model_info", labels: [("name", model.name), ("version", model.version)], 1)
         if let requestLog {
             let counts = requestLog.counts
-            text.family("intent_request_log_written_total", help: "Predictions written to the request log.", kind: .counter)
-            text.sample("intent_request_log_written_total", counts.written)
-            text.family("intent_request_log_dropped_total", help: "Predictions not logged because the log queue was full.", kind: .counter)
-            text.sample("intent_request_log_dropped_total", counts.dropped)
-            text.family("intent_request_log_queue_length", help: "Predictions waiting to be written to the request log.", kind: .gauge)
-            text.sample("intent_request_log_queue_length", counts.queued)
+            text.family("intent_request_log_written_total", help: "Predictions written to the request log.", kind: .counter, value: counts.written)
+            text.family("intent_request_log_dropped_total", help: "Predictions not logged because the log queue was full.", kind: .counter, value: counts.dropped)
+            text.family("intent_request_log_queue_length", help: "Predictions waiting to be written to the request log.", kind: .gauge, value: counts.queued)
         }
         if let server { Self.writeServer(connections: server.connections, budgets: server.budgets, to: &text) }
         return text.text
