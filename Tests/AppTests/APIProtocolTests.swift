@@ -114,7 +114,7 @@ struct APIProtocolTests {
     func servedName() throws {
         let root = TestDirectories.make(prefix: "intent-cli")
         let trained = root.appendingPathComponent(".staging-123")
-        try FileManager.default.copyItem(at: CommandLineTests.model, to: trained)
+        try TestModels.bundle(seed: 1).write(to: trained.path)
         let served = root.appendingPathComponent("current")
         try FileManager.default.moveItem(at: trained, to: served)
         #expect(try ServedModel.load(path: served.path).manifest.name == "current")

@@ -15,9 +15,9 @@ extension APIRouterTests {
     @Test("POST /admin/reload: needs the token, refuses a corrupt bundle while the old model serves, swaps in a good one")
     func reload() async throws {
         let directory = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("served")
-        try FileManager.default.copyItem(at: Self.modelDirectory, to: directory)
+        try TestModels.bundle(seed: 1).write(to: directory.path)
         let other = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("other")
-        _ = try IntentProcess.run(["train", "--output", other.path, "--quiet", "--seed", "7"])
+        try TestModels.bundle(seed: 7).write(to: other.path)
         let tokenFile = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("token")
         try "admin-token-for-tests-0123\n".write(to: tokenFile, atomically: true, encoding: .utf8)
         let served = ServedModel(try ServedModel.load(path: directory.path))

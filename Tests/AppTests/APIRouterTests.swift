@@ -12,19 +12,15 @@ import TestSupport
 /// The HTTP API in process: every route, every refusal, and the same answers as `intent predict`.
 @Suite("intent serve API", .serialized)
 struct APIRouterTests {
-    /// The model the CLI suite trains with the real `intent train` on the built-in dataset.
-    static var modelDirectory: URL {
-        get throws { try CommandLineTests.model }
-    }
-
-    static func served() throws -> ServedModel {
-        ServedModel(try ServedModel.load(path: modelDirectory.path))
-    }
+    /// A model trained in process (`TestModels`); the parity test with `intent predict` serves the
+    /// CLI-trained bundle instead.
+    static func served() throws -> ServedModel { try TestModels.served() }
 
     /// Sends one request through the router; returns the status, the body and the headers.
     static func send(_ method: HTTPRequest.Method, _ uri: String, body: [UInt8]? = nil, headers: HTTPFields = [:],
-                     configuration: APIConfiguration = APIConfiguration()) async throws -> (status: Int, body: String, headers: HTTPFields) {
-        let router = buildRouter(configuration: configuration, model: try served())
+                     configuration: APIConfiguration = APIConfiguration(),
+                     model: ServedModel? = nil) async throws -> (status: Int, body: String, headers: HTTPFields) {
+        let router = buildRouter(configuration: configuration, model: try model ?? served())
         let application = Application(router: router, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let buffer = body.map { ByteBuffer(bytes: $0) }
         return try await application.test(.router) { client in
@@ -112,15 +108,17 @@ struct APIRouterTests {
                          "明天北京的天气怎么样", "¿Qué tiempo hará mañana en Madrid?", "the mitochondria is the powerhouse of the cell"]
         let input = TestDirectories.make(prefix: "intent-cli").appendingPathComponent("input.txt")
         try sentences.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
-        let cli = try IntentProcess.run(["predict", "--model", Self.modelDirectory.path, "--input", input.path, "--top-k", "3"])
+        let bundle = try CommandLineTests.model
+        let cli = try IntentProcess.run(["predict", "--model", bundle.path, "--input", input.path, "--top-k", "3"])
+        let served = ServedModel(try ServedModel.load(path: bundle.path))
         let rows = cli.stdout.split(separator: "\n").map { Self.json(String($0)) }
         #expect(rows.count == sentences.count)
         for (sentence, row) in zip(sentences, rows) {
             let body = try JSONSerialization.data(withJSONObject: ["text": sentence, "top_k": 3])
-            let response = try await Self.send(.post, "/v1/predict", body: [UInt8](body))
+            let response = try await Self.send(.post, "/v1/predict", body: [UInt8](body), model: served)
             #expect(response.status == 200)
             var answer = Self.json(response.body)
-            #expect((answer.removeValue(forKey: "model") as? [String: Any])?["version"] as? String == (try Self.served().current.manifest.version))
+            #expect((answer.removeValue(forKey: "model") as? [String: Any])?["version"] as? String == served.current.manifest.version)
             let canonical = { (object: [String: Any]) in String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self) }
             #expect(!row.isEmpty && canonical(answer) == canonical(row), "API \(canonical(answer)) vs CLI \(canonical(row))")
         }
@@ -234,9 +232,8 @@ struct APIRouterTests {
 
     @Test("/metrics counts requests by route and status, answers by intent")
     func metrics() async throws {
-        // With the request log on, so its written/dropped/queue metrics are checked too.
-        let log = try RequestLog(settings: .init(path: TestDirectories.make(prefix: "intent-cli").appendingPathComponent("requests.sqlite").path),
-                                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        // With a prediction log, so its written/dropped/queue metrics are checked too.
+        let log = InMemoryPredictionLog()
         let router = buildRouter(configuration: APIConfiguration(), model: try Self.served(), metrics: APIMetrics(), requestLog: log)
         let application = Application(router: router, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let exposition = try await application.test(.router) { client in
@@ -251,7 +248,8 @@ struct APIRouterTests {
         #expect(exposition.contains(#",status="404"} 1"#))
         #expect(exposition.contains("intent_prediction_confidence_count 3"))
         #expect(exposition.contains(#"intent_model_info{name="#))
-        #expect(exposition.contains("intent_request_log_queue_length 3") && exposition.contains("intent_request_log_dropped_total 0"))
+        #expect(log.entries.count == 3 && exposition.contains("intent_request_log_written_total 3"))
+        #expect(exposition.contains("intent_request_log_queue_length 0") && exposition.contains("intent_request_log_dropped_total 0"))
     }
 
     @Test("promtool accepts the /metrics exposition", .enabled(if: TestTools.promtool != nil || TestTools.ci,

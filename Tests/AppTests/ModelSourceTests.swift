@@ -23,19 +23,6 @@ final class ScriptedModelSource: ModelSource, @unchecked Sendable {
         guard !next.isEmpty else { throw ScriptedSourceError.empty }
         return try next.removeFirst().get()
     }
-
-    /// A small n-gram model trained in process on the built-in dataset, as `path` would serve it.
-    static func snapshot(seed: UInt64, path: String = "/served/model") throws -> ServedModel.Snapshot {
-        var settings = Hyperparameters()
-        settings.dimension = 8
-        settings.epochs = 5
-        let model = IntentClassifier.ngram(try NGramTrainer(hyperparameters: settings, seed: seed).train(DefaultDataset.examples()))
-        let bundle = ModelBundle(
-            classifier: model, name: "model", toolVersion: "test", seed: seed, threads: 1,
-            trainingData: .init(sha256: "00", sources: ["<built-in>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
-            metrics: [:])
-        return ServedModel.Snapshot(classifier: bundle.classifier, manifest: bundle.manifest, path: path)
-    }
 }
 
 enum ScriptedSourceError: Error, CustomStringConvertible {
@@ -47,7 +34,7 @@ enum ScriptedSourceError: Error, CustomStringConvertible {
 struct ModelSourceTests {
     @Test("POST /admin/reload serves what the source loads, and keeps the old model when the source fails")
     func reloadThroughTheSource() async throws {
-        let first = try ScriptedModelSource.snapshot(seed: 1), second = try ScriptedModelSource.snapshot(seed: 2)
+        let first = try TestModels.snapshot(seed: 1), second = try TestModels.snapshot(seed: 2)
         #expect(first.manifest.version != second.manifest.version)
         let source = ScriptedModelSource([.failure(ScriptedSourceError.broken), .success(second)])
         let served = ServedModel(first)

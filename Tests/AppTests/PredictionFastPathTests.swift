@@ -20,15 +20,14 @@ struct PredictionFastPathTests {
 
     /// Runs the application `intent serve` runs on a free port and gives `body` a connection to it. The
     /// socket calls block, so they run on a Dispatch thread, never on the cooperative pool the router needs.
-    static func withServer<T: Sendable>(configuration: APIConfiguration = APIConfiguration(), requestLog: RequestLog? = nil,
+    static func withServer<T: Sendable>(configuration: APIConfiguration = APIConfiguration(), requestLog: (any PredictionLog)? = nil,
                                         _ body: @escaping @Sendable (_ port: Int) throws -> T) async throws -> T {
-        let served = try APIRouterTests.served()
         var configuration = configuration
         configuration.host = "127.0.0.1"
         configuration.port = 0
-        let (application, _) = buildApplication(configuration: configuration, model: served, reloader: ModelReloader(model: served, logger: quiet),
-                                                adminToken: nil, requestLog: requestLog, logger: quiet)
-        return try await application.test(.live) { client in
+        let server = try buildApplication(configuration: configuration, dependencies: APIDependencies(
+            modelSource: FixedModelSource(snapshot: try TestModels.shared.get()), predictionLog: requestLog, logger: quiet))
+        return try await server.application.test(.live) { client in
             let port = try #require(client.port)
             return try await withCheckedThrowingContinuation { continuation in
                 DispatchQueue.global().async { continuation.resume(with: Result { try body(port) }) }

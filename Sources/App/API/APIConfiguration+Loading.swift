@@ -5,6 +5,8 @@ import HTTPServing
 extension APIConfiguration {
     /// What the command line gives; nil where a flag was not given.
     struct Overrides: Sendable {
+        var model: String?
+        var adminTokenFile: String?
         var host: String?
         var port: Int?
         var requestLog: String?
@@ -31,6 +33,8 @@ extension APIConfiguration {
     /// `overrides` on top, checked: every problem names the flag or variable and the accepted range.
     static func load(environment: [String: String], overrides: Overrides) throws -> APIConfiguration {
         var configuration = try fromEnvironment(environment)
+        if let model = overrides.model { configuration.modelPath = model }
+        configuration.adminTokenFile = overrides.adminTokenFile
         if let host = overrides.host { configuration.host = host }
         if let port = overrides.port {
             guard (1...65535).contains(port) else { throw APIConfigurationError.invalid("--port must be in 1...65535, got \(port)") }

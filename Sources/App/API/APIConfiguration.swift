@@ -4,6 +4,10 @@ import HTTPServing
 /// The HTTP API's settings: flags > environment (`HOST`, `PORT`, the Cloud Run convention) > defaults
 /// (`load(environment:overrides:)`).
 struct APIConfiguration: Sendable, Equatable {
+    /// The model bundle's directory (`--model`), loaded through the model source at start and on reload.
+    var modelPath = APIConfiguration.defaultModelPath
+    /// The bearer token's file for `POST /admin/reload` (`--admin-token-file`); admin routes are off without it.
+    var adminTokenFile: String?
     var host = "127.0.0.1"
     var port = 8080
     /// Largest request body: a full batch of the longest texts fits with room for JSON escaping.
@@ -26,6 +30,8 @@ struct APIConfiguration: Sendable, Equatable {
     var maxResponseBytesInFlight = APILimits.maxResponseBytesInFlight
     /// Swagger UI's files for `/docs` (`--docs-assets`), when installed.
     var docsAssets: SwaggerUIAssets?
+
+    static let defaultModelPath = "models/default"
 
     /// Reads `HOST` and `PORT`; a malformed `PORT` is an error naming it.
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> APIConfiguration {

@@ -53,7 +53,7 @@ final class APIMetrics: @unchecked Sendable {
     }
 
     /// The metrics in the Prometheus text format (version 0.0.4).
-    func exposition(model: (name: String, version: String), requestLog: RequestLogQueue? = nil,
+    func exposition(model: (name: String, version: String), requestLog: (any PredictionLog)? = nil,
                     server: (connections: ConnectionRegistry, budgets: APIBudgets)? = nil) -> String {
         lock.lock()
         let requests = self.requests, durations = self.durations, predictions = self.predictions, confidence = self.confidence

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import HTTPServing
 import IntentML
@@ -69,7 +68,7 @@ struct AdminToken: Sendable {
     /// Reads the token from `path`; an unreadable file or a token under 16 characters is refused.
     init(file path: String) throws {
         do { token = try BearerToken(file: path) } catch {
-            throw ValidationError("--admin-token-file: \(error).")
+            throw APIConfigurationError.invalid("--admin-token-file: \(error)")
         }
     }
 

@@ -13,7 +13,7 @@ struct PredictionEndpoint: Sendable {
     let model: ServedModel
     let configuration: APIConfiguration
     let metrics: APIMetrics
-    let requestLog: RequestLog?
+    let requestLog: (any PredictionLog)?
     /// Bytes of request bodies and of answers held at once, by all requests together.
     let budgets: APIBudgets
 

@@ -89,57 +89,30 @@ struct ServeCommand: AsyncParsableCommand {
     /// What the flags set, for `APIConfiguration.load`.
     var overrides: APIConfiguration.Overrides {
         APIConfiguration.Overrides(
-            host: host, port: port, requestLog: requestLog, requestLogText: requestLogText, requestLogMaxRows: requestLogMaxRows,
+            model: model, adminTokenFile: adminTokenFile, host: host, port: port, requestLog: requestLog, requestLogText: requestLogText, requestLogMaxRows: requestLogMaxRows,
             requestLogMaxAgeDays: requestLogMaxAgeDays, idleTimeout: idleTimeout, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout,
             drainTimeout: drainTimeout, maxConnections: maxConnections, listenBacklog: listenBacklog, docsAssets: docsAssets,
             maxBodyBytesInFlight: maxBodyBytesInFlight, maxResponseBytesInFlight: maxResponseBytesInFlight)
     }
 
     func run() async throws {
-        // The flags with the environment, checked before anything starts (the model, the request log, the socket).
-        let configuration: APIConfiguration
-        do { configuration = try APIConfiguration.load(environment: ProcessInfo.processInfo.environment, overrides: overrides) } catch {
+        // Everything is checked before anything starts (the model, the request log, the socket).
+        do {
+            let configuration = try APIConfiguration.load(environment: ProcessInfo.processInfo.environment, overrides: overrides)
+            if model == nil { try await Self.trainDefaultModel(at: configuration.modelPath) }
+            // JSON lines when standard error is not a terminal (containers, systemd), plain text on one.
+            JSONLogHandler.bootstrap()
+            let dependencies = try APIDependencies.production(configuration: configuration, logger: Logger(label: "intent.serve"))
+            try await buildApplication(configuration: configuration, dependencies: dependencies).run()
+        } catch let error as APIConfigurationError {
             throw ValidationError("\(error).")
         }
-        let path = model ?? "models/default"
-        if model == nil, !FileManager.default.fileExists(atPath: "\(path)/\(ModelBundle.manifestFile)") {
-            printError("no model at \(path): training one on the built-in dataset first")
-            let train = try TrainCommand.parse(["--output", path])
-            try await train.run()
-        }
-        // JSON lines when standard error is not a terminal (containers, systemd), plain text on one.
-        JSONLogHandler.bootstrap()
-        let adminToken = try adminTokenFile.map { try AdminToken(file: $0) }
-        let source = BundleModelSource()
-        let served = ServedModel(try source.load(path: path))
-        let logger = Logger(label: "intent.serve")
-        let reloader = ModelReloader(model: served, source: source, logger: logger)
-        // SIGHUP reloads the bundle from its directory (write the new one there atomically first).
-        signal(SIGHUP, SIG_IGN)
-        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP)
-        hangup.setEventHandler { Task { _ = await reloader.reload() } }
-        hangup.resume()
-        defer { hangup.cancel() }
-        let logPath = configuration.requestLogPath
-        let log: RequestLog?
-        if logPath == "none" {
-            log = nil
-        } else {
-            do {
-                log = try RequestLog(settings: .init(path: logPath, textPolicy: configuration.requestLogText,
-                                                     maxAgeSeconds: configuration.requestLogMaxAgeSeconds,
-                                                     maxRows: configuration.requestLogMaxRows), logger: logger)
-            } catch {
-                throw ValidationError("cannot open the request log \(logPath): \(error). Pass --request-log PATH (a writable place) or --request-log none.")
-            }
-        }
-        logger.info("serving", metadata: [
-            "intent.model": "\(served.current.manifest.name)", "intent.version": "\(served.current.manifest.version)",
-            "intent.address": "\(configuration.host):\(configuration.port)", "intent.request_log": "\(log?.settings.path ?? "off")",
-            "http.max_connections": "\(configuration.limits.effectiveMaxConnections())",
-            "http.docs_viewer": "\(configuration.docsAssets?.directory ?? "not installed")",
-        ])
-        try await runAPIServer(configuration: configuration, model: served, reloader: reloader, adminToken: adminToken,
-                               requestLog: log, logger: logger)
+    }
+
+    /// With no --model, the built-in dataset's model, trained on first use.
+    static func trainDefaultModel(at path: String) async throws {
+        guard !FileManager.default.fileExists(atPath: "\(path)/\(ModelBundle.manifestFile)") else { return }
+        printError("no model at \(path): training one on the built-in dataset first")
+        try await TrainCommand.parse(["--output", path]).run()
     }
 }
