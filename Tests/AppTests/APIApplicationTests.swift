@@ -90,4 +90,27 @@ struct APIApplicationTests {
         }
         #expect(previous.version == before && current.version != before && server.model.current.manifest.version == current.version)
     }
+
+    @Test("a request log or admin token that cannot be used stops the start with the flag and the reason")
+    func productionDependencies() throws {
+        let root = TestDirectories.make(prefix: "intent-cli")
+        let file = root.appendingPathComponent("a-file")
+        try "x".write(to: file, atomically: true, encoding: .utf8)
+        var configuration = APIConfiguration()
+        configuration.requestLogPath = file.appendingPathComponent("requests.sqlite").path
+        #expect {
+            _ = try APIDependencies.production(configuration: configuration, logger: Self.quiet)
+        } throws: { error in
+            "\(error)".hasPrefix("cannot open the request log \(configuration.requestLogPath): \(file.path): ")
+                && "\(error)".contains("--request-log none") && !"\(error)".contains("NSCocoaErrorDomain")
+        }
+        configuration.requestLogPath = "none"
+        configuration.adminTokenFile = root.appendingPathComponent("missing-token").path
+        #expect {
+            _ = try APIDependencies.production(configuration: configuration, logger: Self.quiet)
+        } throws: { error in "\(error)".hasPrefix("--admin-token-file: ") }
+        configuration.adminTokenFile = nil
+        let dependencies = try APIDependencies.production(configuration: configuration, logger: Self.quiet)
+        #expect(dependencies.predictionLog == nil && dependencies.adminToken == nil)
+    }
 }

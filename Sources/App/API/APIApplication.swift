@@ -38,10 +38,19 @@ struct APIDependencies: Sendable {
                                                      maxRows: configuration.requestLogMaxRows), logger: logger)
             } catch {
                 throw APIConfigurationError.invalid(
-                    "cannot open the request log \(path): \(error). Pass --request-log PATH (a writable place) or --request-log none")
+                    "cannot open the request log \(path): \(Self.reason(error)). Pass --request-log PATH (a writable place) or --request-log none")
             }
         }
         return APIDependencies(predictionLog: log, adminToken: adminToken, logger: logger)
+    }
+
+    /// The system's reason for a file error ("Permission denied"), not Foundation's whole error domain.
+    static func reason(_ error: any Error) -> String {
+        if let file = error as? CocoaError, let posix = file.underlying as? POSIXError {
+            let reason = String(cString: strerror(posix.code.rawValue))
+            return file.filePath.map { "\($0): \(reason)" } ?? reason
+        }
+        return "\(error)"
     }
 }
 
