@@ -103,24 +103,26 @@ enum OpenAPIDocument {
               "PredictRequest": {
                 "oneOf": [
                   {
+                    "title": "One text",
                     "type": "object",
                     "required": ["text"],
                     "properties": {
                       "text": {"$ref": "#/components/schemas/Text"},
                       "top_k": {"$ref": "#/components/schemas/TopK"},
-                      "explain": {"type": "boolean", "description": "Add each token's exact contribution to the chosen intent's score."}
-                    },
-                    "not": {"required": ["texts"]}
+                      "explain": {"type": "boolean", "description": "Add each token's exact contribution to the chosen intent's score."},
+                      "texts": false
+                    }
                   },
                   {
+                    "title": "A batch",
                     "type": "object",
                     "required": ["texts"],
                     "properties": {
                       "texts": {"type": "array", "minItems": 1, "maxItems": \#(APILimits.maxBatch), "items": {"$ref": "#/components/schemas/Text"}},
                       "top_k": {"$ref": "#/components/schemas/TopK"},
-                      "explain": {"type": "boolean"}
-                    },
-                    "not": {"required": ["text"]}
+                      "explain": {"type": "boolean"},
+                      "text": false
+                    }
                   }
                 ]
               },
