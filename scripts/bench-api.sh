@@ -29,7 +29,8 @@ cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; for p in "${others[@
 trap cleanup EXIT
 
 if [ -f "$atis/train.tsv" ]; then
-  "$bin" train --data "$atis/train.tsv" --ood "$atis/ood.tsv" --output "$work/model" --quiet --runs-dir none
+  # The n-gram model: the server's own cost is what is measured, not the ensemble's 0.1 ms a sentence.
+  "$bin" train --model-kind ngram --data "$atis/train.tsv" --ood "$atis/ood.tsv" --output "$work/model" --quiet --runs-dir none
   sentence="show me flights from boston to denver tomorrow morning"
 else
   echo "no ATIS at $atis: using the built-in dataset" >&2

@@ -18,7 +18,7 @@ cat > "$work/space.json" <<'JSON'
 JSON
 for attempt in 1 2; do
   start=$(date +%s.%N)
-  "$bin" tune --data "$atis/train.tsv" --ood "$atis/ood.tsv" --space "$work/space.json" --trials 32 --parallel 2 --seed 7 \
+  "$bin" tune --model-kind ngram --data "$atis/train.tsv" --ood "$atis/ood.tsv" --space "$work/space.json" --trials 32 --parallel 2 --seed 7 \
     --output "$work/study-$attempt" --runs-dir none --quiet > "$work/table-$attempt.txt" 2> "$work/log-$attempt.txt"
   end=$(date +%s.%N)
   echo "== study $attempt: $(python3 -c "print(f'{$end - $start:.1f} s wall')"); $(tail -1 "$work/log-$attempt.txt")"

@@ -11,7 +11,7 @@ import argparse, collections, json, os, random, subprocess, sys, tempfile
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--atis", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "atis"))
 parser.add_argument("--folds", type=int, default=5)
-parser.add_argument("--model-kind", default="ngram")
+parser.add_argument("--model-kind", default="auto", help="as intent train's (auto: the ensemble on folds of ATIS's size)")
 parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--seed", type=int, default=1, help="training seed of every fold (the folds themselves stay fixed)")
 parser.add_argument("--baseline", action="store_true",

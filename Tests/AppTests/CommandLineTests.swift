@@ -142,6 +142,28 @@ struct CommandLineTests {
         #expect(refused.status != 0 && refused.stderr.contains("dimension"), "\(refused.stderr)")
     }
 
+    @Test("--model-kind auto: the n-gram model on small data, said on stderr; a --config written for the n-gram model trains it on large data")
+    func automaticKind() throws {
+        let directory = TestDirectories.make(prefix: "intent-cli")
+        let small = try IntentProcess.run(["train", "--output", directory.appendingPathComponent("small").path, "--quiet", "--runs-dir", "none"])
+        #expect(small.status == 0 && small.stderr.contains("model kind: ngram (auto: "), "\(small.stderr)")
+        #expect(try ModelBundle.load(from: directory.appendingPathComponent("small").path).manifest.modelKind == "ngram")
+        // As many sentences as the switch to the ensemble needs, with a config only the n-gram kind takes.
+        let data = directory.appendingPathComponent("large.tsv")
+        let rows = (0..<ModelKindChoice.ensembleFrom).map { "sentence number \($0) about topic \($0 % 5)\ttopic_\($0 % 5)" }
+        try rows.joined(separator: "\n").write(to: data, atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("ngram.json")
+        try #"{"dimension": 8, "epochs": 2}"#.write(to: config, atomically: true, encoding: .utf8)
+        let large = try IntentProcess.run(["train", "--data", data.path, "--config", config.path, "--output", directory.appendingPathComponent("large").path,
+                                           "--quiet", "--runs-dir", "none"])
+        #expect(large.status == 0 && large.stderr.contains("model kind: ngram (auto: --config \(config.path) is written for it"), "\(large.stderr)")
+        #expect(try ModelBundle.load(from: directory.appendingPathComponent("large").path).manifest.modelKind == "ngram")
+        // A config no kind takes is refused with the field the ensemble (the size rule's kind) does not know.
+        try #"{"no_such_field": 1}"#.write(to: config, atomically: true, encoding: .utf8)
+        let refused = try IntentProcess.run(["train", "--data", data.path, "--config", config.path, "--output", directory.appendingPathComponent("x").path])
+        #expect(refused.status != 0 && refused.stderr.contains("no_such_field") && refused.stderr.contains("ensemble"), "\(refused.stderr)")
+    }
+
     /// `intent predict` on the first built-in sentences answers, row for row, what the library answers with
     /// the same bundle.
     static func expectPredictAnswersLikeLibrary(model: URL, bundle: ModelBundle, sentences count: Int, in directory: URL) throws {

@@ -16,7 +16,7 @@ struct TrainCommand: AsyncParsableCommand {
 
     @OptionGroup var inputs: TrainingInputOptions
 
-    @Option(help: "Hyperparameters JSON for the model kind; fields not given keep their defaults (see README).")
+    @Option(help: "Hyperparameters JSON for the model kind; fields not given keep their defaults (docs/model.md).")
     var config: String?
 
     @Option(help: "Random seed: the same seed, data and --threads 1 give the same model bit for bit.")
@@ -45,14 +45,9 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         let tracking = try MLflowPublisher.configuration()
-        var hyperparameters = try inputs.defaults(labelSeparator: dataOptions.labelSeparator)
-        if let config {
-            hyperparameters = try ModelHyperparameters.load(path: config, kind: inputs.modelKind)
-            hyperparameters.labelSeparator = dataOptions.labelSeparator
-        }
-
         let started = Date()
         let source = try inputs.load(options: dataOptions)
+        let hyperparameters = try inputs.hyperparameters(for: source, config: config, labelSeparator: dataOptions.labelSeparator)
         let progress = TerminalProgress(quiet: quiet)
         let epochLog = EpochLog()
         let rule = inputs.calibrationRule

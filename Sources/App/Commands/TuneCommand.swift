@@ -51,15 +51,17 @@ struct TuneCommand: AsyncParsableCommand {
 
     func run() async throws {
         let tracking = try MLflowPublisher.configuration()
-        let modelKind = inputs.modelKind
-        let base = try inputs.defaults(labelSeparator: dataOptions.labelSeparator)
         let spaceData: Data
         do { spaceData = try Data(contentsOf: URL(fileURLWithPath: space)) } catch {
             throw ValidationError("cannot read --space \(space): \(error.localizedDescription)")
         }
-        let searchSpace = try SearchSpace(data: spaceData, kind: modelKind, path: space)
         let started = Date()
         let source = try inputs.load(options: dataOptions)
+        let (searchSpace, modelKind) = try inputs.resolveKind(for: source, file: ("--space", space)) { kind in
+            try SearchSpace(data: spaceData, kind: kind, path: space)
+        }
+        guard var base = ModelHyperparameters.defaults(kind: modelKind) else { throw ValidationError("unknown --model-kind '\(modelKind)'.") }
+        base.labelSeparator = dataOptions.labelSeparator
         let (fit, validation): ([LabeledExample], [LabeledExample])
         if let explicit = source.validation {
             (fit, validation) = (source.train, explicit)
@@ -96,7 +98,7 @@ struct TuneCommand: AsyncParsableCommand {
         let directory = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try bundle.write(to: directory.appendingPathComponent("model").path)
-        let study = try studyJSON(studied, best: best, seconds: searchSeconds)
+        let study = try studyJSON(studied, best: best, seconds: searchSeconds, modelKind: modelKind)
         try AtomicFile.write(study, to: directory.appendingPathComponent("study.json").path)
         let page = Data(TuningReport.render(space: searchSpace, trials: studied, best: best.number,
                                             title: "IntentOps tuning study: \(modelKind), \(studied.count) trials, seed \(seed)").utf8)
@@ -119,9 +121,9 @@ struct TuneCommand: AsyncParsableCommand {
         }
     }
 
-    private func studyJSON(_ trials: [HyperparameterSearch.Trial], best: HyperparameterSearch.Trial, seconds: Double) throws -> Data {
+    private func studyJSON(_ trials: [HyperparameterSearch.Trial], best: HyperparameterSearch.Trial, seconds: Double, modelKind: String) throws -> Data {
         let object: [String: Any] = [
-            "model_kind": inputs.modelKind, "seed": seed, "trials_requested": trials.count, "seconds": seconds, "best_trial": best.number,
+            "model_kind": modelKind, "seed": seed, "trials_requested": trials.count, "seconds": seconds, "best_trial": best.number,
             "trials": trials.map { trial -> [String: Any] in
                 var entry: [String: Any] = [
                     "trial": trial.number,

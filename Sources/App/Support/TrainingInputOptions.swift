@@ -12,8 +12,11 @@ struct TrainingInputOptions: ParsableArguments {
     @Option(help: "Out-of-domain sentences (any format; labels ignored), trained as <unknown>.")
     var ood: String?
 
-    @Option(help: "Model kind: ngram (fastText-class, the default: trains in seconds, predicts in microseconds), lstm-attention (bidirectional LSTM with self-attention) or ensemble (both, probabilities averaged: the most accurate, at the LSTM's cost).")
-    var modelKind = ModelManifest.ngramKind
+    @Option(help: ArgumentHelp(
+        "Model kind: auto (the default), ngram, lstm-attention or ensemble.",
+        discussion: "ngram: fastText-class, trains in seconds, predicts in microseconds. lstm-attention: a bidirectional LSTM with self-attention. ensemble: both, probabilities averaged: the most accurate on thousands of sentences, at the LSTM's cost (tens of seconds to train, about 0.1 ms a sentence). auto: ngram below \(ModelKindChoice.ensembleFrom) labelled in-domain sentences, ensemble from there (measured on ATIS subsets, docs/model.md); with --config (or tune's --space) written for one kind, that kind.",
+        valueName: "kind"))
+    var modelKind = ModelKindChoice.auto
 
     @Option(help: ArgumentHelp(
         "How the <unknown> threshold is chosen: auto, keep-rate, max-accuracy, ood-recall=X or none.",
@@ -28,16 +31,38 @@ struct TrainingInputOptions: ParsableArguments {
         guard CalibrationRule(calibration) != nil else {
             throw ValidationError("--calibration must be auto, keep-rate, max-accuracy, ood-recall=X (0 < X <= 1) or none, got '\(calibration)'.")
         }
-        guard ModelHyperparameters.kinds.contains(modelKind) else {
-            throw ValidationError("--model-kind must be one of \(ModelHyperparameters.kinds.joined(separator: ", ")), got '\(modelKind)'.")
+        guard modelKind == ModelKindChoice.auto || ModelHyperparameters.kinds.contains(modelKind) else {
+            throw ValidationError("--model-kind must be one of \(([ModelKindChoice.auto] + ModelHyperparameters.kinds).joined(separator: ", ")), got '\(modelKind)'.")
         }
     }
 
-    /// The kind's defaults, with the label separator the data options give.
-    func defaults(labelSeparator: String) throws -> ModelHyperparameters {
-        guard var settings = ModelHyperparameters.defaults(kind: modelKind) else { throw ValidationError("unknown --model-kind '\(modelKind)'.") }
+    /// The settings to train with on `source`: the kind's defaults, or `config` read for the kind; with
+    /// `--model-kind auto`, the kind `ModelKindChoice` picks (said on standard error, with how to choose another).
+    func hyperparameters(for source: TrainingSource, config: String?, labelSeparator: String) throws -> ModelHyperparameters {
+        var (settings, _) = try resolveKind(for: source, file: config.map { ("--config", $0) }) { kind in
+            if let config { return try ModelHyperparameters.load(path: config, kind: kind) }
+            guard let defaults = ModelHyperparameters.defaults(kind: kind) else { throw ValidationError("unknown --model-kind '\(kind)'.") }
+            return defaults
+        }
         settings.labelSeparator = labelSeparator
         return settings
+    }
+
+    /// The kind to use on `source` and what `fits` makes of it (see `ModelKindChoice.resolve`); `file`
+    /// names the flag and path of a kind-specific file, for the note `auto` prints.
+    func resolveKind<T>(for source: TrainingSource, file: (flag: String, path: String)?, fits: (String) throws -> T) throws -> (T, kind: String) {
+        let chosen = try ModelKindChoice.resolve(requested: modelKind, examples: source.train, fits: fits)
+        if chosen.automatic {
+            let count = source.train.lazy.filter { !$0.labels.isUnknown }.count
+            let bySize = ModelKindChoice.kind(inDomainExamples: count)
+            let why = chosen.kind != bySize && file != nil
+                ? "\(file!.flag) \(file!.path) is written for it"
+                : "\(count) labelled in-domain sentences, \(count >= ModelKindChoice.ensembleFrom ? "at least" : "fewer than") \(ModelKindChoice.ensembleFrom)"
+            let other = chosen.kind == ModelManifest.ngramKind ? "--model-kind ensemble is more accurate on thousands of sentences"
+                : "--model-kind ngram trains in seconds and answers in microseconds"
+            printError("model kind: \(chosen.kind) (auto: \(why); \(other))")
+        }
+        return (chosen.value, chosen.kind)
     }
 
     /// Reads --data (or the built-in dataset), --valid and --ood.
