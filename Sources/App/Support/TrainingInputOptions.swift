@@ -13,7 +13,7 @@ struct TrainingInputOptions: ParsableArguments {
     var ood: String?
 
     @Option(help: ArgumentHelp(
-        "Model kind: auto (the default), ngram, lstm-attention or ensemble.",
+        "Model kind: auto, ngram, lstm-attention or ensemble.",
         discussion: "ngram: fastText-class, trains in seconds, predicts in microseconds. lstm-attention: a bidirectional LSTM with self-attention. ensemble: both, probabilities averaged: the most accurate on thousands of sentences, at the LSTM's cost (tens of seconds to train, about 0.1 ms a sentence). auto: ngram below \(ModelKindChoice.ensembleFrom) labelled in-domain sentences, ensemble from there (measured on ATIS subsets, docs/model.md); with --config (or tune's --space) written for one kind, that kind.",
         valueName: "kind"))
     var modelKind = ModelKindChoice.auto
