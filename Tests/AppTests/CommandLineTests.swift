@@ -158,10 +158,15 @@ struct CommandLineTests {
                                            "--quiet", "--runs-dir", "none"])
         #expect(large.status == 0 && large.stderr.contains("model kind: ngram (auto: --config \(config.path) is written for it"), "\(large.stderr)")
         #expect(try ModelBundle.load(from: directory.appendingPathComponent("large").path).manifest.modelKind == "ngram")
-        // A config no kind takes is refused with the field the ensemble (the size rule's kind) does not know.
+        // A config no kind takes is refused with each kind's reason; one that fits the n-gram model and the LSTM
+        // but not the ensemble (the size rule's kind) asks which it is for.
         try #"{"no_such_field": 1}"#.write(to: config, atomically: true, encoding: .utf8)
         let refused = try IntentProcess.run(["train", "--data", data.path, "--config", config.path, "--output", directory.appendingPathComponent("x").path])
-        #expect(refused.status != 0 && refused.stderr.contains("no_such_field") && refused.stderr.contains("ensemble"), "\(refused.stderr)")
+        #expect(refused.status != 0 && refused.stderr.contains("no_such_field") && refused.stderr.contains("as lstm-attention:")
+                && refused.stderr.contains("--model-kind"), "\(refused.stderr)")
+        try #"{"epochs": 2, "learning_rate": 0.1}"#.write(to: config, atomically: true, encoding: .utf8)
+        let ambiguous = try IntentProcess.run(["train", "--data", data.path, "--config", config.path, "--output", directory.appendingPathComponent("x").path])
+        #expect(ambiguous.status != 0 && ambiguous.stderr.contains("it fits ngram and lstm-attention but not ensemble"), "\(ambiguous.stderr)")
     }
 
     /// `intent predict` on the first built-in sentences answers, row for row, what the library answers with

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Hummingbird
+import IntentML
 import HummingbirdTesting
 import Logging
 import NIOCore
@@ -21,12 +22,13 @@ struct PredictionFastPathTests {
     /// Runs the application `intent serve` runs on a free port and gives `body` a connection to it. The
     /// socket calls block, so they run on a Dispatch thread, never on the cooperative pool the router needs.
     static func withServer<T: Sendable>(configuration: APIConfiguration = APIConfiguration(), requestLog: (any PredictionLog)? = nil,
+                                        model: ServedModel.Snapshot? = nil,
                                         _ body: @escaping @Sendable (_ port: Int) throws -> T) async throws -> T {
         var configuration = configuration
         configuration.host = "127.0.0.1"
         configuration.port = 0
         let server = try buildApplication(configuration: configuration, dependencies: APIDependencies(
-            modelSource: FixedModelSource(snapshot: try TestModels.shared.get()), predictionLog: requestLog, logger: quiet))
+            modelSource: FixedModelSource(snapshot: try model ?? TestModels.shared.get()), predictionLog: requestLog, logger: quiet))
         return try await server.application.test(.live) { client in
             let port = try #require(client.port)
             return try await withCheckedThrowingContinuation { continuation in
@@ -228,6 +230,32 @@ struct PredictionFastPathTests {
         let answeredIDs = responses.filter { $0.status == 200 }.compactMap { $0.headers["x-request-id"] }
         #expect(Set(rows.map(\.requestID)) == Set(answeredIDs))
         #expect(rows.filter { $0.requestID == "abc-123" }.map(\.text) == [#"book a table for two tonight"#])
+    }
+
+    @Test("with a slower model (LSTM), only one short text is answered on the event loop; batches and long bodies go to the router")
+    func slowModelsKeepTheEventLoopShort() async throws {
+        var settings = LSTMHyperparameters()
+        settings.embeddingDimension = 8
+        settings.hiddenSize = 6
+        settings.attentionSize = 5
+        settings.epochs = 2
+        let lstm = IntentClassifier.lstmAttention(try LSTMTrainer(hyperparameters: settings, seed: 2).train(DefaultDataset.examples()).classifier)
+        let bundle = ModelBundle(classifier: lstm, name: "lstm", toolVersion: "test", seed: 2, threads: 1,
+                                 trainingData: .init(sha256: "00", sources: ["<built-in>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
+                                 metrics: [:])
+        let snapshot = ServedModel.Snapshot(classifier: bundle.classifier, manifest: bundle.manifest, path: "/served/lstm")
+        let long = #"{"text": ""# + String(repeating: "book a table ", count: 100) + #""}"#
+        let counts = try await Self.withServer(model: snapshot) { port in
+            let connection = try HTTPConnection(port: port)
+            var seen: [Int?] = [try Self.fastPathAnswers(connection)]
+            for body in [Self.bodies[0], #"{"texts": ["play some jazz", "réserve une table"]}"#, long] {
+                try connection.sendRaw(Self.request(body))
+                #expect(try connection.readResponse().status == 200)
+                seen.append(try Self.fastPathAnswers(connection))
+            }
+            return seen
+        }
+        #expect(counts == [0, 1, 1, 1], "one short text on the event loop; a batch and a 1.3 KB body by the router")
     }
 
     @Test("no more is read while the channel cannot take the answers (a client that never reads)")

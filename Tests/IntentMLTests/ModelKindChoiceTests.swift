@@ -33,11 +33,28 @@ struct ModelKindChoiceTests {
             guard kind == ModelManifest.ngramKind else { throw Refusal.notFor(kind) }
             return kind
         }
-        #expect(ngramOnly.kind == ModelManifest.ngramKind && tried.first == ModelManifest.ensembleKind)
-        // Nothing fits: the error of the kind the size rule chose.
-        #expect(throws: Refusal.notFor(ModelManifest.ensembleKind)) {
+        #expect(ngramOnly.kind == ModelManifest.ngramKind && tried.first == ModelManifest.ensembleKind && ngramOnly.alsoFits.isEmpty)
+        // Nothing fits: every kind's reason, the size rule's first.
+        do {
             _ = try ModelKindChoice.resolve(requested: "auto", examples: large) { kind -> String in throw Refusal.notFor(kind) }
+            Issue.record("a file no kind takes was accepted")
+        } catch let error as ModelKindChoiceError {
+            guard case .fitsNoKind(let refusals) = error else { Issue.record("\(error)"); return }
+            #expect(refusals.map(\.kind) == [ModelManifest.ensembleKind, ModelManifest.ngramKind, ModelManifest.lstmAttentionKind])
+            #expect("\(error)".contains("--model-kind"))
         }
+        // Fits two kinds, not the size rule's: refused rather than read as either.
+        let twoKinds = { (kind: String) throws -> String in
+            guard kind != ModelManifest.ensembleKind else { throw Refusal.notFor(kind) }
+            return kind
+        }
+        #expect(throws: ModelKindChoiceError.ambiguous(fits: [ModelManifest.ngramKind, ModelManifest.lstmAttentionKind],
+                                                       bySize: ModelManifest.ensembleKind)) {
+            _ = try ModelKindChoice.resolve(requested: "auto", examples: large, fits: twoKinds)
+        }
+        // The same file on small data: the size rule's kind fits, and the other kind it fits is named.
+        let small = try ModelKindChoice.resolve(requested: "auto", examples: Self.examples(inDomain: 10), fits: twoKinds)
+        #expect(small.kind == ModelManifest.ngramKind && small.alsoFits == [ModelManifest.lstmAttentionKind])
         // An explicit kind is never swapped for another.
         #expect(throws: Refusal.notFor(ModelManifest.lstmAttentionKind)) {
             _ = try ModelKindChoice.resolve(requested: ModelManifest.lstmAttentionKind, examples: large) { kind -> String in

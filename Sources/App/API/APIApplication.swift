@@ -12,14 +12,16 @@ import ServiceLifecycle
 /// routes, and where the server logs.
 struct APIDependencies: Sendable {
     var modelSource: any ModelSource
-    var predictionLog: (any PredictionLog)?
+    /// Opens the prediction log (nil: none); called once the model has loaded, so a server that cannot
+    /// start leaves no log file behind.
+    var openPredictionLog: @Sendable () throws -> (any PredictionLog)?
     var adminToken: AdminToken?
     var logger: Logger
 
     init(modelSource: any ModelSource = BundleModelSource(), predictionLog: (any PredictionLog)? = nil, adminToken: AdminToken? = nil,
          logger: Logger = Logger(label: "intent.serve", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.modelSource = modelSource
-        self.predictionLog = predictionLog
+        openPredictionLog = { predictionLog }
         self.adminToken = adminToken
         self.logger = logger
     }
@@ -28,20 +30,18 @@ struct APIDependencies: Sendable {
     /// when it is `none`), the admin token in its token file. A log or token that cannot be used is an
     /// error naming the flag, before anything listens.
     static func production(configuration: APIConfiguration, logger: Logger) throws -> APIDependencies {
-        let adminToken = try configuration.adminTokenFile.map { try AdminToken(file: $0) }
+        var dependencies = APIDependencies(adminToken: try configuration.adminTokenFile.map { try AdminToken(file: $0) }, logger: logger)
         let path = configuration.requestLogPath
-        var log: RequestLog?
-        if path != "none" {
-            do {
-                log = try RequestLog(settings: .init(path: path, textPolicy: configuration.requestLogText,
-                                                     maxAgeSeconds: configuration.requestLogMaxAgeSeconds,
-                                                     maxRows: configuration.requestLogMaxRows), logger: logger)
-            } catch {
+        guard path != "none" else { return dependencies }
+        let settings = RequestLog.Settings(path: path, textPolicy: configuration.requestLogText,
+                                           maxAgeSeconds: configuration.requestLogMaxAgeSeconds, maxRows: configuration.requestLogMaxRows)
+        dependencies.openPredictionLog = {
+            do { return try RequestLog(settings: settings, logger: logger) } catch {
                 throw APIConfigurationError.invalid(
                     "cannot open the request log \(path): \(Self.reason(error)). Pass --request-log PATH (a writable place) or --request-log none")
             }
         }
-        return APIDependencies(predictionLog: log, adminToken: adminToken, logger: logger)
+        return dependencies
     }
 
     /// The system's reason for a file error ("Permission denied"), not Foundation's whole error domain.
@@ -63,10 +63,10 @@ func buildApplication(configuration: APIConfiguration, dependencies: APIDependen
     let model = ServedModel(try dependencies.modelSource.load(path: configuration.modelPath))
     let reloader = ModelReloader(model: model, source: dependencies.modelSource, logger: logger)
     let connections = ConnectionRegistry(maxConnections: configuration.limits.effectiveMaxConnections())
+    let log = try dependencies.openPredictionLog()
     let metrics = APIMetrics()
     let budgets = APIBudgets(configuration: configuration)
     let serverName = "intentops"
-    let log = dependencies.predictionLog
     let predict = PredictionEndpoint(model: model, configuration: configuration, metrics: metrics, requestLog: log, budgets: budgets)
     let application = Application(
         router: buildRouter(configuration: configuration, model: model, metrics: metrics, reloader: reloader, adminToken: dependencies.adminToken,
@@ -110,6 +110,8 @@ struct APIServer<App: ApplicationProtocol>: Sendable {
             "http.max_connections": "\(configuration.limits.effectiveMaxConnections())",
             "http.docs_viewer": "\(configuration.docsAssets?.directory ?? "not installed")",
         ])
+        // SIGHUP's default action ends the process: ignored before the socket opens, handled once HangupReload runs.
+        signal(SIGHUP, SIG_IGN)
         // Told to shut down last first: the deadline starts, then the server drains, then SIGHUP is let go.
         let group = ServiceGroup(configuration: .init(
             services: [HangupReload(reloader: reloader), application,
@@ -125,7 +127,7 @@ struct HangupReload: Service {
     let reloader: ModelReloader
 
     func run() async throws {
-        signal(SIGHUP, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)  // already, when APIServer.run started it; kept so the service stands alone
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP)
         let reloader = reloader
         hangup.setEventHandler { Task { _ = await reloader.reload() } }

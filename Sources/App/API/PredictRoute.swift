@@ -1,5 +1,6 @@
 import HTTPServing
 import Hummingbird
+import IntentML
 import NIOCore
 import NIOHTTP1
 
@@ -17,6 +18,10 @@ enum PredictRoute {
     static let eventLoopMaxBodyBytes = 8 * 1024
     /// Most texts in a batch answered on the event loop.
     static let eventLoopMaxTexts = 32
+    /// With a model slower than the n-gram one (the LSTM and the ensemble take about 0.1 ms for a short
+    /// sentence and grow with its tokens), the event loop answers only one text in a body this small; the
+    /// rest goes to the router's task.
+    static let eventLoopSlowModelMaxBodyBytes = 1024
 
     /// `POST` and `GET` (with `HEAD`) on the router.
     static func register(on router: Router<APIRequestContext>, endpoint: PredictionEndpoint) {
@@ -34,9 +39,11 @@ enum PredictRoute {
             let offered = head.headers[RequestIDMiddleware.headerName.rawName]
             let requestID = RequestIDMiddleware.id(offered: offered.isEmpty ? nil : offered.joined(separator: ", "))
             let answer: [UInt8]
+            let fast = endpoint.model.current.classifier.kind == ModelManifest.ngramKind
+            guard fast || (body?.readableBytes ?? 0) <= eventLoopSlowModelMaxBodyBytes else { return nil }
             do {
                 let request = try (body ?? ByteBuffer()).withUnsafeReadableBytes { raw throws(APIError) in try PredictRequest.parse(raw) }
-                guard request.explain != true, (request.texts?.count ?? 1) <= eventLoopMaxTexts else { return nil }
+                guard request.explain != true, (request.texts?.count ?? 1) <= (fast ? eventLoopMaxTexts : 1) else { return nil }
                 answer = try endpoint.answer(request, requestID: requestID)
             } catch {
                 return nil

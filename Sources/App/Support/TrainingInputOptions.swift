@@ -49,15 +49,20 @@ struct TrainingInputOptions: ParsableArguments {
     }
 
     /// The kind to use on `source` and what `fits` makes of it (see `ModelKindChoice.resolve`); `file`
-    /// names the flag and path of a kind-specific file, for the note `auto` prints.
+    /// names the flag and path of a kind-specific file, for the note `auto` prints and its refusals.
     func resolveKind<T>(for source: TrainingSource, file: (flag: String, path: String)?, fits: (String) throws -> T) throws -> (T, kind: String) {
-        let chosen = try ModelKindChoice.resolve(requested: modelKind, examples: source.train, fits: fits)
+        let chosen: ModelKindChoice.Resolution<T>
+        do { chosen = try ModelKindChoice.resolve(requested: modelKind, examples: source.train, fits: fits) } catch let error as ModelKindChoiceError {
+            throw ValidationError("\(file.map { "\($0.flag) \($0.path)" } ?? "the settings"): \(error).")
+        }
         if chosen.automatic {
             let count = source.train.lazy.filter { !$0.labels.isUnknown }.count
             let bySize = ModelKindChoice.kind(inDomainExamples: count)
-            let why = chosen.kind != bySize && file != nil
-                ? "\(file!.flag) \(file!.path) is written for it"
-                : "\(count) labelled in-domain sentences, \(count >= ModelKindChoice.ensembleFrom ? "at least" : "fewer than") \(ModelKindChoice.ensembleFrom)"
+            var why = "\(count) labelled in-domain sentences, \(count >= ModelKindChoice.ensembleFrom ? "at least" : "fewer than") \(ModelKindChoice.ensembleFrom)"
+            if let file, chosen.kind != bySize { why = "\(file.flag) \(file.path) is written for it" }
+            if let file, !chosen.alsoFits.isEmpty, chosen.alsoFits.count < ModelHyperparameters.kinds.count - 1 {
+                why += "; \(file.flag) also fits \(chosen.alsoFits.joined(separator: " and ")): --model-kind chooses"
+            }
             let other = chosen.kind == ModelManifest.ngramKind ? "--model-kind ensemble is more accurate on thousands of sentences"
                 : "--model-kind ngram trains in seconds and answers in microseconds"
             printError("model kind: \(chosen.kind) (auto: \(why); \(other))")

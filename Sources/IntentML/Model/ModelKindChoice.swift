@@ -23,18 +23,54 @@ public enum ModelKindChoice {
         count >= ensembleFrom ? ModelManifest.ensembleKind : ModelManifest.ngramKind
     }
 
+    /// What `resolve` chose.
+    public struct Resolution<Value> {
+        public var kind: String
+        public var value: Value
+        /// Whether `auto` chose it (false: the kind was asked for).
+        public var automatic: Bool
+        /// Other kinds the file would also fit (with `auto` only).
+        public var alsoFits: [String]
+    }
+
     /// The kind for `requested` (a kind, or `auto`) on `examples`. With `auto`, a file written for one kind
-    /// (a `--config` or a `--space`) decides: `fits` is tried with the size rule's kind first, then with
-    /// the others in `ModelHyperparameters.kinds` order; when none fits, the size rule's error is thrown.
-    /// Returns the kind and whether `auto` chose it.
-    public static func resolve<T>(requested: String, examples: [LabeledExample], fits: (String) throws -> T) throws -> (kind: String, value: T, automatic: Bool) {
-        guard requested == auto else { return (requested, try fits(requested), false) }
+    /// (a `--config` or a `--space`) decides: `fits` is tried with every kind; the size rule's kind is
+    /// taken when it fits, else the one kind that does. A file that fits several kinds but not the size
+    /// rule's, or none, is refused (`ModelKindChoiceError`), so a file is never read as another kind's
+    /// silently.
+    public static func resolve<T>(requested: String, examples: [LabeledExample], fits: (String) throws -> T) throws -> Resolution<T> {
+        guard requested == auto else { return Resolution(kind: requested, value: try fits(requested), automatic: false, alsoFits: []) }
         let preferred = kind(for: examples)
-        let firstError: any Error
-        do { return (preferred, try fits(preferred), true) } catch { firstError = error }
-        for other in ModelHyperparameters.kinds where other != preferred {
-            if let value = try? fits(other) { return (other, value, true) }
+        var accepted: [(kind: String, value: T)] = []
+        var refusals: [(kind: String, reason: String)] = []
+        for kind in [preferred] + ModelHyperparameters.kinds.filter({ $0 != preferred }) {
+            do { accepted.append((kind, try fits(kind))) } catch { refusals.append((kind, "\(error)")) }
         }
-        throw firstError
+        if let chosen = accepted.first(where: { $0.kind == preferred }) ?? (accepted.count == 1 ? accepted.first : nil) {
+            return Resolution(kind: chosen.kind, value: chosen.value, automatic: true, alsoFits: accepted.map(\.kind).filter { $0 != chosen.kind })
+        }
+        if accepted.isEmpty { throw ModelKindChoiceError.fitsNoKind(refusals) }
+        throw ModelKindChoiceError.ambiguous(fits: accepted.map(\.kind), bySize: preferred)
+    }
+}
+
+/// A `--config` or `--space` that `--model-kind auto` cannot read as one kind's.
+public enum ModelKindChoiceError: Error, CustomStringConvertible, Equatable {
+    /// Every kind refused it, each with its reason.
+    case fitsNoKind([(kind: String, reason: String)])
+    /// Several kinds take it, none of them the one the data's size would choose.
+    case ambiguous(fits: [String], bySize: String)
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.description == rhs.description }
+
+    public var description: String {
+        switch self {
+        case .fitsNoKind(let refusals):
+            return "it is no model kind's: " + refusals.map { "as \($0.kind): \($0.reason)" }.joined(separator: "; ")
+                + ". Pass --model-kind with the kind it is for"
+        case let .ambiguous(fits, bySize):
+            return "it fits \(fits.joined(separator: " and ")) but not \(bySize), which --model-kind auto trains on data this size. "
+                + "Pass --model-kind with the kind it is for"
+        }
     }
 }
