@@ -63,12 +63,7 @@ struct APIRouterTests {
 
     @Test("an lstm-attention bundle serves the library's answers, and explain gives attention per token")
     func lstmAttentionModel() async throws {
-        var settings = LSTMHyperparameters()
-        settings.embeddingDimension = 12
-        settings.hiddenSize = 8
-        settings.attentionSize = 6
-        settings.epochs = 3
-        let classifier = IntentClassifier.lstmAttention(try LSTMTrainer(hyperparameters: settings, seed: 2).train(DefaultDataset.examples()).classifier)
+        let classifier = try TestModels.lstm(seed: 2)
         #expect(classifier.kind == "lstm-attention")
         try await Self.expectServesLibraryAnswers(classifier) { explanation, text in
             let tokens = explanation["tokens"] as? [[String: Any]] ?? []

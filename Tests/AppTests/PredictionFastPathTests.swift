@@ -234,15 +234,7 @@ struct PredictionFastPathTests {
 
     @Test("with a slower model (LSTM), only one short text is answered on the event loop; batches and long bodies go to the router")
     func slowModelsKeepTheEventLoopShort() async throws {
-        var settings = LSTMHyperparameters()
-        settings.embeddingDimension = 8
-        settings.hiddenSize = 6
-        settings.attentionSize = 5
-        settings.epochs = 2
-        let lstm = IntentClassifier.lstmAttention(try LSTMTrainer(hyperparameters: settings, seed: 2).train(DefaultDataset.examples()).classifier)
-        let bundle = ModelBundle(classifier: lstm, name: "lstm", toolVersion: "test", seed: 2, threads: 1,
-                                 trainingData: .init(sha256: "00", sources: ["<built-in>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
-                                 metrics: [:])
+        let bundle = TestModels.bundle(of: try TestModels.lstm(seed: 2), seed: 2)
         let snapshot = ServedModel.Snapshot(classifier: bundle.classifier, manifest: bundle.manifest, path: "/served/lstm")
         let long = #"{"text": ""# + String(repeating: "book a table ", count: 100) + #""}"#
         let counts = try await Self.withServer(model: snapshot) { port in

@@ -22,9 +22,23 @@ enum TestModels {
     /// The same model as a bundle, for tests that serve or swap files on disk.
     static func bundle(seed: UInt64) throws -> ModelBundle {
         // The default settings: a model as good as `intent train` makes, in about a second of a debug build.
-        let model = IntentClassifier.ngram(try NGramTrainer(hyperparameters: Hyperparameters(), seed: seed).train(DefaultDataset.examples()))
-        return ModelBundle(
-            classifier: model, name: "model", toolVersion: "test", seed: seed, threads: 1,
+        bundle(of: IntentClassifier.ngram(try NGramTrainer(hyperparameters: Hyperparameters(), seed: seed).train(DefaultDataset.examples())), seed: seed)
+    }
+
+    /// A small LSTM with self-attention trained on the built-in dataset (seconds in a debug build).
+    static func lstm(seed: UInt64) throws -> IntentClassifier {
+        var settings = LSTMHyperparameters()
+        settings.embeddingDimension = 12
+        settings.hiddenSize = 8
+        settings.attentionSize = 6
+        settings.epochs = 3
+        return .lstmAttention(try LSTMTrainer(hyperparameters: settings, seed: seed).train(DefaultDataset.examples()).classifier)
+    }
+
+    /// `classifier` as a bundle with a placeholder training record.
+    static func bundle(of classifier: IntentClassifier, seed: UInt64) -> ModelBundle {
+        ModelBundle(
+            classifier: classifier, name: "model", toolVersion: "test", seed: seed, threads: 1,
             trainingData: .init(sha256: "00", sources: ["<built-in>"], examples: 1, validationExamples: 0, outOfDomainExamples: 0),
             metrics: [:])
     }
