@@ -23,6 +23,12 @@ enum PredictRoute {
     /// rest goes to the router's task.
     static let eventLoopSlowModelMaxBodyBytes = 1024
 
+    /// Texts and body bytes the event loop answers with `classifier`; more goes to the router's task.
+    static func eventLoopLimits(_ classifier: IntentClassifier) -> (texts: Int, bodyBytes: Int) {
+        if case .ngram = classifier { return (eventLoopMaxTexts, eventLoopMaxBodyBytes) }
+        return (1, eventLoopSlowModelMaxBodyBytes)
+    }
+
     /// `POST` and `GET` (with `HEAD`) on the router.
     static func register(on router: Router<APIRequestContext>, endpoint: PredictionEndpoint) {
         router.post(RouterPath(stringLiteral: path)) { request, context in try await endpoint.post(request, requestID: context.requestID) }
@@ -39,12 +45,14 @@ enum PredictRoute {
             let offered = head.headers[RequestIDMiddleware.headerName.rawName]
             let requestID = RequestIDMiddleware.id(offered: offered.isEmpty ? nil : offered.joined(separator: ", "))
             let answer: [UInt8]
-            let fast = endpoint.model.current.classifier.kind == ModelManifest.ngramKind
-            guard fast || (body?.readableBytes ?? 0) <= eventLoopSlowModelMaxBodyBytes else { return nil }
+            // One snapshot decides and answers (as the router's path takes one).
+            let served = endpoint.model.current
+            let limits = eventLoopLimits(served.classifier)
+            guard (body?.readableBytes ?? 0) <= limits.bodyBytes else { return nil }
             do {
                 let request = try (body ?? ByteBuffer()).withUnsafeReadableBytes { raw throws(APIError) in try PredictRequest.parse(raw) }
-                guard request.explain != true, (request.texts?.count ?? 1) <= (fast ? eventLoopMaxTexts : 1) else { return nil }
-                answer = try endpoint.answer(request, requestID: requestID)
+                guard request.explain != true, (request.texts?.count ?? 1) <= limits.texts else { return nil }
+                answer = try endpoint.answer(request, requestID: requestID, served: served)
             } catch {
                 return nil
             }

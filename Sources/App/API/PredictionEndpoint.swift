@@ -43,14 +43,16 @@ struct PredictionEndpoint: Sendable {
     ///
     /// Everything that can be refused is refused before anything is predicted, counted or logged, so a
     /// refusal has no side effect: the event-loop responder (`PredictRoute`) relies on it to hand a refused request to the router.
-    func answer(_ body: PredictRequest, requestID: String, reservation: ByteReservation? = nil) throws(APIError) -> [UInt8] {
+    /// `served` is the model to answer with (the caller's snapshot; nil: the one serving now).
+    func answer(_ body: PredictRequest, requestID: String, reservation: ByteReservation? = nil,
+                served: ServedModel.Snapshot? = nil) throws(APIError) -> [UInt8] {
         switch (body.text, body.texts) {
         case let (text?, nil):
             return try answer(texts: [text], batch: false, topK: body.topK, explain: body.explain ?? false, requestID: requestID,
-                              reservation: reservation)
+                              reservation: reservation, served: served)
         case let (nil, texts?):
             return try answer(texts: texts, batch: true, topK: body.topK, explain: body.explain ?? false, requestID: requestID,
-                              reservation: reservation)
+                              reservation: reservation, served: served)
         default:
             throw APIError.invalidField("text", "or 'texts' is needed, exactly one of them")
         }
@@ -97,9 +99,9 @@ struct PredictionEndpoint: Sendable {
     /// Validates and predicts; a single text answers an object, a batch `{"predictions": [...]}`. Every text
     /// is checked before the first is predicted.
     func answer(texts: [String], batch: Bool, topK: Int?, explain: Bool, requestID: String,
-                reservation: ByteReservation? = nil) throws(APIError) -> [UInt8] {
+                reservation: ByteReservation? = nil, served: ServedModel.Snapshot? = nil) throws(APIError) -> [UInt8] {
         let started = ContinuousClock.now
-        let served = model.current
+        let served = served ?? model.current
         let asked = topK ?? 1
         guard (1...APILimits.maxTopK).contains(asked) else {
             throw APIError.invalidField("top_k", "must be in 1...\(APILimits.maxTopK)")
