@@ -17,6 +17,14 @@ extension JSONErrorBody {
     }
 }
 
+extension BearerToken {
+    /// The 401 of an admin route asked without the token, or with a wrong one (`WWW-Authenticate: Bearer`).
+    public static func challenge() -> Response {
+        JSONErrorBody.response(.unauthorized, code: "unauthorized", message: "send Authorization: Bearer <the admin token>",
+                               headers: [.wwwAuthenticate: "Bearer"])
+    }
+}
+
 /// Maps everything thrown below it to the JSON error shape, for both servers: an `HTTPErrorResponse` as
 /// it says; the framework's own errors by their status (an unknown path is a 404, a known path asked with
 /// another method a 405 with `Allow`, a body over the cap a 413 naming it); a client that went away half-way

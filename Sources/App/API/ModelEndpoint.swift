@@ -12,10 +12,10 @@ enum ModelEndpoint {
         // Who is asking comes first: no credentials is a 401 whether or not admin routes are on.
         let authorization = request.headers[.authorization]
         guard let reloader, let token else {
-            if authorization == nil { return unauthorized() }
+            if authorization == nil { return BearerToken.challenge() }
             throw APIError(status: .forbidden, code: "admin_disabled", message: "admin routes are off: start intent serve with --admin-token-file")
         }
-        guard token.accepts(authorization: authorization) else { return unauthorized() }
+        guard token.accepts(authorization: authorization) else { return BearerToken.challenge() }
         switch await reloader.reload() {
         case let .reloaded(previous, current):
             var out: [UInt8] = Array(#"{"status":"reloaded""#.utf8)
@@ -27,12 +27,6 @@ enum ModelEndpoint {
         case .failed(let reason):
             throw APIError(status: .unprocessableContent, code: "reload_failed", message: "the bundle was refused and the previous model keeps serving: \(reason)")
         }
-    }
-
-    static func unauthorized() -> Response {
-        var response = APIError(status: .unauthorized, code: "unauthorized", message: "send Authorization: Bearer <the admin token>").response
-        response.headers[.wwwAuthenticate] = "Bearer"
-        return response
     }
 
     /// The bundle's manifest as stored (labels, hyperparameters, metrics, training-data fingerprint).

@@ -27,11 +27,7 @@ struct AdminEndpoint: Sendable {
             return action ? JSONResponse.error(.forbidden, code: "admin_disabled",
                                                message: "the admin API is off: set admin_token_file in the deployer's configuration") : nil
         }
-        guard token.accepts(authorization: request.headers[.authorization]) else {
-            var response = JSONResponse.error(.unauthorized, code: "unauthorized", message: "send Authorization: Bearer <the admin token>")
-            response.headers[.wwwAuthenticate] = "Bearer"
-            return response
-        }
+        guard token.accepts(authorization: request.headers[.authorization]) else { return BearerToken.challenge() }
         return nil
     }
 
