@@ -11,8 +11,8 @@ extension APIConfiguration {
         var port: Int?
         var requestLog: String?
         var requestLogText: RequestLogTextPolicy = .full
-        var requestLogMaxRows = 1_000_000
-        var requestLogMaxAgeDays = 30.0
+        var requestLogMaxRows = RequestLog.Settings.defaultMaxRows
+        var requestLogMaxAgeDays = RequestLog.Settings.defaultMaxAgeDays
         /// Timeouts in seconds, as the flags give them.
         var idleTimeout = seconds(ServerLimits.Defaults.idleTimeout)
         var headerTimeout = seconds(ServerLimits.Defaults.headerTimeout)

@@ -20,8 +20,8 @@ struct APIConfiguration: Sendable, Equatable {
     var requestLogPath = "intent-requests.sqlite"
     /// What the request log keeps of each text, how many rows and for how long.
     var requestLogText: RequestLogTextPolicy = .full
-    var requestLogMaxRows = 1_000_000
-    var requestLogMaxAgeSeconds: Double = 30 * 86_400
+    var requestLogMaxRows = RequestLog.Settings.defaultMaxRows
+    var requestLogMaxAgeSeconds = RequestLog.Settings.defaultMaxAgeDays * 86_400
     /// Connection cap and read deadlines (`--idle-timeout`, `--max-connections`, ...).
     var limits = ServerLimits()
     /// Request bodies being read, all requests together (`--max-body-bytes-in-flight`).

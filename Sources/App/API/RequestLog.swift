@@ -15,9 +15,11 @@ struct RequestLog: Service {
         var path: String
         var textPolicy: RequestLogTextPolicy = .full
         /// Rows older than this are deleted.
-        var maxAgeSeconds: Double = 30 * 86_400
+        var maxAgeSeconds: Double = Settings.defaultMaxAgeDays * 86_400
         /// At most this many rows are kept (the oldest go first).
-        var maxRows: Int = 1_000_000
+        var maxRows: Int = Settings.defaultMaxRows
+        /// The defaults `intent serve` starts with (`--request-log-max-rows`, `--request-log-max-age-days`).
+        static let defaultMaxRows = 1_000_000, defaultMaxAgeDays = 30.0
         /// Entries the queue holds before it drops: about a second of peak traffic.
         var queueCapacity: Int = 50_000
         var flushInterval: Duration = .milliseconds(200)

@@ -44,10 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
     var requestLogText: RequestLogTextPolicy = .full
 
     @Option(help: "Request-log rows kept at most; the oldest go first.")
-    var requestLogMaxRows = 1_000_000
+    var requestLogMaxRows = RequestLog.Settings.defaultMaxRows
 
     @Option(help: "Request-log rows older than this many days are deleted.")
-    var requestLogMaxAgeDays = 30.0
+    var requestLogMaxAgeDays = RequestLog.Settings.defaultMaxAgeDays
 
     @Option(help: ArgumentHelp("Seconds a keep-alive connection may stay idle before it is closed.", valueName: "seconds"))
     var idleTimeout = ServeCommand.seconds(ServerLimits.Defaults.idleTimeout)
