@@ -26,6 +26,7 @@ struct ModelKindChoiceTests {
         // Fits every kind: the size rule decides.
         let any = try ModelKindChoice.resolve(requested: "auto", examples: large) { $0 }
         #expect(any.kind == ModelManifest.ensembleKind && any.automatic)
+        #expect(any.inDomainExamples == ModelKindChoice.ensembleFrom && any.bySize == ModelManifest.ensembleKind)
         // Written for the n-gram model only: the n-gram model, even on large data.
         var tried: [String] = []
         let ngramOnly = try ModelKindChoice.resolve(requested: "auto", examples: large) { kind -> String in
@@ -48,9 +49,11 @@ struct ModelKindChoiceTests {
             guard kind != ModelManifest.ensembleKind else { throw Refusal.notFor(kind) }
             return kind
         }
-        #expect(throws: ModelKindChoiceError.ambiguous(fits: [ModelManifest.ngramKind, ModelManifest.lstmAttentionKind],
-                                                       bySize: ModelManifest.ensembleKind)) {
+        #expect {
             _ = try ModelKindChoice.resolve(requested: "auto", examples: large, fits: twoKinds)
+        } throws: { error in
+            guard case let .ambiguous(fits, bySize) = error as? ModelKindChoiceError else { return false }
+            return fits == [ModelManifest.ngramKind, ModelManifest.lstmAttentionKind] && bySize == ModelManifest.ensembleKind
         }
         // The same file on small data: the size rule's kind fits, and the other kind it fits is named.
         let small = try ModelKindChoice.resolve(requested: "auto", examples: Self.examples(inDomain: 10), fits: twoKinds)

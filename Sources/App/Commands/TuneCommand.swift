@@ -60,8 +60,7 @@ struct TuneCommand: AsyncParsableCommand {
         let (searchSpace, modelKind) = try inputs.resolveKind(for: source, file: ("--space", space)) { kind in
             try SearchSpace(data: spaceData, kind: kind, path: space)
         }
-        guard var base = ModelHyperparameters.defaults(kind: modelKind) else { throw ValidationError("unknown --model-kind '\(modelKind)'.") }
-        base.labelSeparator = dataOptions.labelSeparator
+        let base = try TrainingInputOptions.defaults(kind: modelKind, labelSeparator: dataOptions.labelSeparator)
         let (fit, validation): ([LabeledExample], [LabeledExample])
         if let explicit = source.validation {
             (fit, validation) = (source.train, explicit)

@@ -41,9 +41,15 @@ struct TrainingInputOptions: ParsableArguments {
     func hyperparameters(for source: TrainingSource, config: String?, labelSeparator: String) throws -> ModelHyperparameters {
         var (settings, _) = try resolveKind(for: source, file: config.map { ("--config", $0) }) { kind in
             if let config { return try ModelHyperparameters.load(path: config, kind: kind) }
-            guard let defaults = ModelHyperparameters.defaults(kind: kind) else { throw ValidationError("unknown --model-kind '\(kind)'.") }
-            return defaults
+            return try Self.defaults(kind: kind, labelSeparator: labelSeparator)
         }
+        settings.labelSeparator = labelSeparator
+        return settings
+    }
+
+    /// `kind`'s defaults with the data's label separator.
+    static func defaults(kind: String, labelSeparator: String) throws -> ModelHyperparameters {
+        guard var settings = ModelHyperparameters.defaults(kind: kind) else { throw ValidationError("unknown --model-kind '\(kind)'.") }
         settings.labelSeparator = labelSeparator
         return settings
     }
@@ -56,10 +62,9 @@ struct TrainingInputOptions: ParsableArguments {
             throw ValidationError("\(file.map { "\($0.flag) \($0.path)" } ?? "the settings"): \(error).")
         }
         if chosen.automatic {
-            let count = source.train.lazy.filter { !$0.labels.isUnknown }.count
-            let bySize = ModelKindChoice.kind(inDomainExamples: count)
+            let count = chosen.inDomainExamples
             var why = "\(count) labelled in-domain sentences, \(count >= ModelKindChoice.ensembleFrom ? "at least" : "fewer than") \(ModelKindChoice.ensembleFrom)"
-            if let file, chosen.kind != bySize { why = "\(file.flag) \(file.path) is written for it" }
+            if let file, chosen.kind != chosen.bySize { why = "\(file.flag) \(file.path) is written for it" }
             if let file, !chosen.alsoFits.isEmpty, chosen.alsoFits.count < ModelHyperparameters.kinds.count - 1 {
                 why += "; \(file.flag) also fits \(chosen.alsoFits.joined(separator: " and ")): --model-kind chooses"
             }

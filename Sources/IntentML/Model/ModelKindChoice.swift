@@ -16,8 +16,10 @@ public enum ModelKindChoice {
 
     /// The kind `auto` trains on `examples`: out-of-domain rows (`<unknown>`) do not count.
     public static func kind(for examples: [LabeledExample]) -> String {
-        kind(inDomainExamples: examples.lazy.filter { !$0.labels.isUnknown }.count)
+        kind(inDomainExamples: inDomainCount(examples))
     }
+
+    static func inDomainCount(_ examples: [LabeledExample]) -> Int { examples.lazy.filter { !$0.labels.isUnknown }.count }
 
     public static func kind(inDomainExamples count: Int) -> String {
         count >= ensembleFrom ? ModelManifest.ensembleKind : ModelManifest.ngramKind
@@ -31,6 +33,9 @@ public enum ModelKindChoice {
         public var automatic: Bool
         /// Other kinds the file would also fit (with `auto` only).
         public var alsoFits: [String]
+        /// The labelled in-domain sentences the size rule counted, and the kind it chose (with `auto` only).
+        public var inDomainExamples = 0
+        public var bySize: String?
     }
 
     /// The kind for `requested` (a kind, or `auto`) on `examples`. With `auto`, a file written for one kind
@@ -40,14 +45,16 @@ public enum ModelKindChoice {
     /// silently.
     public static func resolve<T>(requested: String, examples: [LabeledExample], fits: (String) throws -> T) throws -> Resolution<T> {
         guard requested == auto else { return Resolution(kind: requested, value: try fits(requested), automatic: false, alsoFits: []) }
-        let preferred = kind(for: examples)
+        let count = inDomainCount(examples)
+        let preferred = kind(inDomainExamples: count)
         var accepted: [(kind: String, value: T)] = []
         var refusals: [(kind: String, reason: String)] = []
         for kind in [preferred] + ModelHyperparameters.kinds.filter({ $0 != preferred }) {
             do { accepted.append((kind, try fits(kind))) } catch { refusals.append((kind, "\(error)")) }
         }
         if let chosen = accepted.first(where: { $0.kind == preferred }) ?? (accepted.count == 1 ? accepted.first : nil) {
-            return Resolution(kind: chosen.kind, value: chosen.value, automatic: true, alsoFits: accepted.map(\.kind).filter { $0 != chosen.kind })
+            return Resolution(kind: chosen.kind, value: chosen.value, automatic: true, alsoFits: accepted.map(\.kind).filter { $0 != chosen.kind },
+                              inDomainExamples: count, bySize: preferred)
         }
         if accepted.isEmpty { throw ModelKindChoiceError.fitsNoKind(refusals) }
         throw ModelKindChoiceError.ambiguous(fits: accepted.map(\.kind), bySize: preferred)
@@ -55,13 +62,11 @@ public enum ModelKindChoice {
 }
 
 /// A `--config` or `--space` that `--model-kind auto` cannot read as one kind's.
-public enum ModelKindChoiceError: Error, CustomStringConvertible, Equatable {
+public enum ModelKindChoiceError: Error, CustomStringConvertible {
     /// Every kind refused it, each with its reason.
     case fitsNoKind([(kind: String, reason: String)])
     /// Several kinds take it, none of them the one the data's size would choose.
     case ambiguous(fits: [String], bySize: String)
-
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.description == rhs.description }
 
     public var description: String {
         switch self {
