@@ -122,12 +122,12 @@ struct APIServer<App: ApplicationProtocol>: Sendable {
 }
 
 /// SIGHUP reloads the bundle from its directory (write the new one there atomically first), for as
-/// long as the server runs; afterwards the signal stays ignored, so a late SIGHUP cannot kill a draining server.
+/// long as the server runs. `APIServer.run` ignores the signal before anything starts, so a SIGHUP before
+/// this runs, or after it stops, cannot kill the server.
 struct HangupReload: Service {
     let reloader: ModelReloader
 
     func run() async throws {
-        signal(SIGHUP, SIG_IGN)  // already, when APIServer.run started it; kept so the service stands alone
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP)
         let reloader = reloader
         hangup.setEventHandler { Task { _ = await reloader.reload() } }
