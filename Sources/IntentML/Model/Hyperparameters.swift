@@ -44,8 +44,6 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
     /// one weighted mean over every feature (fastText's, and bundles' before format 3), where a sentence's
     /// ~200 character n-grams outweigh its ~10 words; 0 gives each kind the same share.
     public var poolingExponent: Float = 0.75
-    /// Whether the sentence vector is one weighted mean over all features (`poolingExponent` 1).
-    var poolsByMean: Bool { poolingExponent == 1 }
     /// Exponent of the class weights `(N / (C * n_c))^a`: 0 weighs every example alike, 1 balances classes
     /// fully. Rare intents otherwise lose to the majority intent on the words they share with it.
     public var classWeightExponent: Float = 0.5

@@ -70,22 +70,17 @@ extension NGramClassifier {
 
     /// The weight of each feature in the sentence vector, `h = sum_i c_i E[rows[i]]`, under the model's pooling.
     func poolingCoefficients(rows: [Int32], kinds: [FeatureExtractor.Kind]) -> [Float] {
-        if hyperparameters.poolsByMean {
-            let total = rows.reduce(Float(0)) { $0 + ($1 >= 0 ? featureWeights[Int($1)] : FeatureWeighting.unseenWeight) }
-            return rows.map { $0 >= 0 && total > 0 ? featureWeights[Int($0)] / total : 0 }
-        } else {
-            let starts = FeatureKindStarts(
-                wordNgrams: kinds.firstIndex { $0 != .word } ?? kinds.count,
-                charNgrams: kinds.firstIndex { $0 == .charNgram } ?? kinds.count)
-            var coefficients = [Float](repeating: 0, count: rows.count)
-            rows.withUnsafeBufferPointer { r in
-                featureWeights.withUnsafeBufferPointer { a in
-                    coefficients.withUnsafeMutableBufferPointer { c in
-                        NGramClassifier.kindBalancedCoefficients(r, starts: starts, weights: a, exponent: hyperparameters.poolingExponent, into: c)
-                    }
+        let starts = FeatureKindStarts(
+            wordNgrams: kinds.firstIndex { $0 != .word } ?? kinds.count,
+            charNgrams: kinds.firstIndex { $0 == .charNgram } ?? kinds.count)
+        var coefficients = [Float](repeating: 0, count: rows.count)
+        rows.withUnsafeBufferPointer { r in
+            featureWeights.withUnsafeBufferPointer { a in
+                coefficients.withUnsafeMutableBufferPointer { c in
+                    NGramClassifier.kindBalancedCoefficients(r, starts: starts, weights: a, exponent: hyperparameters.poolingExponent, into: c)
                 }
             }
-            return coefficients
         }
+        return coefficients
     }
 }

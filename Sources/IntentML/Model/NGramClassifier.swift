@@ -93,21 +93,17 @@ public struct NGramClassifier: Sendable {
     func forward(rows: [Int32], starts: FeatureKindStarts, coefficients: inout [Float], hidden: inout [Float], probabilities: inout [Float]) {
         let dimension = self.dimension
         let classCount = labels.count
-        let byMean = hyperparameters.poolsByMean, exponent = hyperparameters.poolingExponent
+        let exponent = hyperparameters.poolingExponent
         if hidden.count != dimension { hidden = Array(repeating: 0, count: dimension) }
         if probabilities.count != classCount { probabilities = Array(repeating: 0, count: classCount) }
-        if !byMean && coefficients.count < rows.count { coefficients = Array(repeating: 0, count: rows.count) }
+        if coefficients.count < rows.count { coefficients = Array(repeating: 0, count: rows.count) }
         hidden.withUnsafeMutableBufferPointer { h in
             embeddings.withUnsafeBufferPointer { e in
                 featureWeights.withUnsafeBufferPointer { a in
                     rows.withUnsafeBufferPointer { r in
-                        if byMean {
-                            _ = NGramClassifier.weightedMean(r, weights: a, embeddings: e, dimension: dimension, into: h)
-                        } else {
-                            coefficients.withUnsafeMutableBufferPointer { c in
-                                NGramClassifier.kindBalancedCoefficients(r, starts: starts, weights: a, exponent: exponent, into: c)
-                                NGramClassifier.weightedSum(r, coefficients: UnsafeBufferPointer(c), embeddings: e, dimension: dimension, into: h)
-                            }
+                        coefficients.withUnsafeMutableBufferPointer { c in
+                            NGramClassifier.kindBalancedCoefficients(r, starts: starts, weights: a, exponent: exponent, into: c)
+                            NGramClassifier.weightedSum(r, coefficients: UnsafeBufferPointer(c), embeddings: e, dimension: dimension, into: h)
                         }
                     }
                 }
@@ -121,45 +117,6 @@ public struct NGramClassifier: Sendable {
                 NGramClassifier.activate(p, loss: hyperparameters.loss)
             }
         }
-    }
-
-    /// h = sum_r a_r E[r] / sum_r a_r; an unseen feature (row < 0) adds no vector but the neutral weight.
-    /// Returns sum_r a_r (the trainer's backward pass needs it).
-    ///
-    /// Each element of h is summed over the rows in their order, as a plain loop would sum it, so the
-    /// result is the same to the bit; the sum runs over blocks of 16 elements held in registers, so h is
-    /// stored once per block instead of loaded and stored once per row.
-    @inline(__always)
-    static func weightedMean(
-        _ rows: UnsafeBufferPointer<Int32>, weights: UnsafeBufferPointer<Float>, embeddings: UnsafeBufferPointer<Float>,
-        dimension: Int, into h: UnsafeMutableBufferPointer<Float>
-    ) -> Float {
-        guard let hBase = h.baseAddress, let eBase = embeddings.baseAddress else { return 0 }
-        var total: Float = 0
-        for row in rows { total += row >= 0 ? weights[Int(row)] : FeatureWeighting.unseenWeight }
-        let rawEmbeddings = UnsafeRawPointer(eBase)
-        // 16 floats: four SSE registers of sums, which stay in registers beside the loaded row.
-        let block = SIMD16<Float>.scalarCount
-        var offset = 0
-        while offset + block <= dimension {
-            var sum = SIMD16<Float>(repeating: 0)
-            for row in rows where row >= 0 {
-                let source = rawEmbeddings.loadUnaligned(fromByteOffset: (Int(row) * dimension + offset) * MemoryLayout<Float>.stride, as: SIMD16<Float>.self)
-                sum += SIMD16(repeating: weights[Int(row)]) * source
-            }
-            UnsafeMutableRawPointer(hBase + offset).storeBytes(of: sum, as: SIMD16<Float>.self)
-            offset += block
-        }
-        for d in offset..<dimension {
-            var sum: Float = 0
-            for row in rows where row >= 0 { sum += weights[Int(row)] * eBase[Int(row) * dimension + d] }
-            hBase[d] = sum
-        }
-        if total > 0 {
-            let scale = 1 / total
-            for d in 0..<dimension { hBase[d] *= scale }
-        }
-        return total
     }
 
     /// z = W h + b.

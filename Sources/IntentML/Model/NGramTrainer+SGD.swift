@@ -28,7 +28,7 @@ extension NGramTrainer {
         let classCount = encoded.classCount
         let loss = hyperparameters.loss
         let baseRate = hyperparameters.learningRate
-        let byMean = hyperparameters.poolsByMean, exponent = hyperparameters.poolingExponent
+        let exponent = hyperparameters.poolingExponent
         var longest = 0
         for index in slice { longest = max(longest, encoded.offsets[index + 1] - encoded.offsets[index]) }
         var coefficients = [Float](repeating: 0, count: longest)
@@ -56,16 +56,10 @@ extension NGramTrainer {
                           coefficients.withUnsafeMutableBufferPointer { c in
                             scores.withUnsafeMutableBufferPointer { p in
                                 guard let hBase = h.baseAddress, let ghBase = gh.baseAddress else { return }
-                                // Forward. h: [D] = sum_r a_r E[r] / sum_r a_r  (a: supervised feature weights),
-                                // or with the kinds balanced h = sum_i c_i E[r_i] (`kindBalancedCoefficients`).
-                                var inverseCount: Float = 1
-                                if byMean {
-                                    inverseCount = 1 / NGramClassifier.weightedMean(
-                                        rows, weights: featureWeights, embeddings: UnsafeBufferPointer(e), dimension: dimension, into: h)
-                                } else {
-                                    NGramClassifier.kindBalancedCoefficients(rows, starts: starts, weights: featureWeights, exponent: exponent, into: c)
-                                    NGramClassifier.weightedSum(rows, coefficients: UnsafeBufferPointer(c), embeddings: UnsafeBufferPointer(e), dimension: dimension, into: h)
-                                }
+                                // Forward. h: [D] = sum_i c_i E[r_i], c from the supervised feature weights with the
+                                // kinds balanced (`kindBalancedCoefficients`; exponent 1 is one weighted mean).
+                                NGramClassifier.kindBalancedCoefficients(rows, starts: starts, weights: featureWeights, exponent: exponent, into: c)
+                                NGramClassifier.weightedSum(rows, coefficients: UnsafeBufferPointer(c), embeddings: UnsafeBufferPointer(e), dimension: dimension, into: h)
                                 // z: [C] = W h + b; p = softmax(z) or sigmoid(z)
                                 NGramClassifier.logits(hidden: UnsafeBufferPointer(h), output: UnsafeBufferPointer(w), bias: UnsafeBufferPointer(b), into: p)
                                 NGramClassifier.activate(p, loss: loss)
@@ -95,20 +89,11 @@ extension NGramTrainer {
                                     }
                                     b[c] -= gradient
                                 }
-                                // dL/dE[r] = dL/dh * a_r / sum a (or c_i) for every feature row of the sentence.
-                                if byMean {
-                                    for d in 0..<dimension { ghBase[d] *= inverseCount }
-                                    for row in rows {
-                                        let weight = featureWeights[Int(row)]
-                                        let target = eBase + Int(row) * dimension
-                                        for d in 0..<dimension { target[d] -= weight * ghBase[d] }
-                                    }
-                                } else {
-                                    for (i, row) in rows.enumerated() {
-                                        let weight = c[i]
-                                        let target = eBase + Int(row) * dimension
-                                        for d in 0..<dimension { target[d] -= weight * ghBase[d] }
-                                    }
+                                // dL/dE[r_i] = c_i * dL/dh for every feature row of the sentence.
+                                for (i, row) in rows.enumerated() {
+                                    let weight = c[i]
+                                    let target = eBase + Int(row) * dimension
+                                    for d in 0..<dimension { target[d] -= weight * ghBase[d] }
                                 }
                             }
                           }
@@ -145,14 +130,10 @@ extension NGramTrainer {
             encoded.featureWeights.withUnsafeBufferPointer { a in
                 rows.withUnsafeBufferPointer { r in
                     let embeddings = UnsafeBufferPointer(weights.embeddings)
-                    if hyperparameters.poolsByMean {
-                        _ = NGramClassifier.weightedMean(r, weights: a, embeddings: embeddings, dimension: dimension, into: h)
-                    } else {
-                        var coefficients = [Float](repeating: 0, count: r.count)
-                        coefficients.withUnsafeMutableBufferPointer { c in
-                            NGramClassifier.kindBalancedCoefficients(r, starts: encoded.kindStarts[exampleIndex], weights: a, exponent: hyperparameters.poolingExponent, into: c)
-                            NGramClassifier.weightedSum(r, coefficients: UnsafeBufferPointer(c), embeddings: embeddings, dimension: dimension, into: h)
-                        }
+                    var coefficients = [Float](repeating: 0, count: r.count)
+                    coefficients.withUnsafeMutableBufferPointer { c in
+                        NGramClassifier.kindBalancedCoefficients(r, starts: encoded.kindStarts[exampleIndex], weights: a, exponent: hyperparameters.poolingExponent, into: c)
+                        NGramClassifier.weightedSum(r, coefficients: UnsafeBufferPointer(c), embeddings: embeddings, dimension: dimension, into: h)
                     }
                 }
             }
